@@ -1,0 +1,141 @@
+"""The ``autograder`` command line."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from autograder.course import Course, CourseError
+
+console = Console()
+
+
+def _course() -> Course:
+    try:
+        return Course()
+    except CourseError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _lab(course: Course, lab_id: str):
+    try:
+        return course.lab(lab_id)
+    except CourseError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@click.group()
+@click.version_option(package_name="llm-course-autograder")
+def main() -> None:
+    """Autograder for the LLM course: labs, grading, validation and benchmarks."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+
+@main.command("labs")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def labs_cmd(as_json: bool) -> None:
+    """List the labs: id, title, week, module, points."""
+    course = _course()
+    try:
+        labs = [lab.summary() for lab in course.labs()]
+    except CourseError as exc:
+        raise click.ClickException(str(exc)) from None
+    if as_json:
+        click.echo(json.dumps(labs, indent=2))
+        return
+    table = Table("id", "title", "week", "module", "points")
+    for lab in labs:
+        table.add_row(lab["id"], lab["title"], str(lab["week"]), lab["module"], f"{lab['points']:g}")
+    console.print(table)
+
+
+@main.command("test", context_settings={"ignore_unknown_options": True})
+@click.argument("lab_id")
+@click.argument("pytest_args", nargs=-1, type=click.UNPROCESSED)
+def test_cmd(lab_id: str, pytest_args: tuple[str, ...]) -> None:
+    """Run LAB's public tests on your working copy (in this process; --pdb works).
+
+    Extra arguments go to pytest, e.g. ``autograder test lab02_text_statistics -k zipf --pdb``.
+    """
+    course = _course()
+    folder = course.root / "assignments" / lab_id
+    if not (folder / "tests").is_dir():
+        raise click.ClickException(f"no public tests at {folder / 'tests'}")
+    import pytest
+
+    code = pytest.main([str(folder / "tests"), "--lab-dir", str(folder), "-p", "no:cacheprovider", *pytest_args])
+    sys.exit(int(code))
+
+
+@main.command("grade")
+@click.argument("submission", type=click.Path(path_type=Path))
+@click.option("--lab", "lab_ids", multiple=True, help="Grade only these labs (default: every lab folder in the submission).")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("grades"), show_default=True)
+@click.option("--student", help="Student name (default: the folder or zip name).")
+@click.option("--no-timing", is_flag=True, help="Skip kernel timing (speed points are then 0).")
+@click.option("--seed", type=int, help="Seed for kernel inputs (default: random, unknown to the student).")
+def grade_cmd(submission: Path, lab_ids: tuple[str, ...], out_dir: Path, student: str | None, no_timing: bool, seed: int | None) -> None:
+    """Grade one SUBMISSION (a folder or a .zip holding labNN_slug/ folders)."""
+    from autograder.service import grade_submission
+
+    course = _course()
+    results = grade_submission(course, submission, list(lab_ids), out_dir, student, timing=not no_timing, seed=seed)
+    _print_results(results)
+
+
+def _print_results(results: list[dict]) -> None:
+    table = Table("student", "lab", "score", "notes")
+    for r in results:
+        notes = "; ".join(r.get("errors", []) + [i["message"] for i in r.get("incidents", [])][:2])
+        table.add_row(r["student"], r["lab"]["id"], f"{r['score']:g} / {r['max_score']:g}", notes[:120])
+    console.print(table)
+
+
+@main.command("validate")
+@click.argument("lab_ids", nargs=-1)
+@click.option("--jobs", "-j", type=int, default=0, help="Gradings to run at once (default: number of CPUs).")
+@click.option("--no-timing", is_flag=True, help="Do not time the reference's kernels against itself.")
+def validate_cmd(lab_ids: tuple[str, ...], jobs: int, no_timing: bool) -> None:
+    """Check labs: manifest, reference 100 %, stub 0, public tests, every wrong variant loses points."""
+    from autograder.validate import validate_labs
+
+    course = _course()
+    ok = validate_labs(course, list(lab_ids), jobs or os.cpu_count() or 1, timing=not no_timing, console=console)
+    sys.exit(0 if ok else 1)
+
+
+@main.command("bench")
+@click.argument("lab_id")
+@click.option("--submission", type=click.Path(path_type=Path), help="Also time this submission against the reference.")
+@click.option("--runs", type=int, default=20, show_default=True, help="Timing sessions of the reference against itself.")
+def bench_cmd(lab_id: str, submission: Path | None, runs: int) -> None:
+    """Time LAB's kernels: the reference against itself (fairness) and optionally a submission."""
+    from autograder.bench import bench_lab
+
+    course = _course()
+    bench_lab(course, _lab(course, lab_id), submission, runs, console)
+
+
+@main.command("manifest-sync")
+@click.argument("lab_id")
+def manifest_sync_cmd(lab_id: str) -> None:
+    """Print LAB's [tests] table from the hidden tests' points markers."""
+    from autograder.validate import collect_points
+
+    course = _course()
+    lab = _lab(course, lab_id)
+    points = collect_points(lab)
+    click.echo("[tests]")
+    for test_id, p in points.items():
+        click.echo(f'"{test_id}" = {p:g}')
+
+
+if __name__ == "__main__":
+    main()

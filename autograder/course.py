@@ -1,0 +1,218 @@
+"""The course on disk: where labs live and what their manifests say."""
+
+from __future__ import annotations
+
+import json
+import os
+import tomllib
+from dataclasses import dataclass, field
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+
+class CourseError(Exception):
+    """A problem with the course files (a manifest, a missing folder); the message names the file."""
+
+
+def course_root(start: Path | None = None) -> Path:
+    """The course checkout: $AUTOGRADER_COURSE, else the nearest folder above
+    ``start`` (default: the current folder) that has assignments/ or reference/."""
+    configured = os.environ.get("AUTOGRADER_COURSE")
+    if configured:
+        return Path(configured).resolve()
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "assignments").is_dir() or (folder / "reference").is_dir():
+            return folder
+    raise CourseError(f"no course found at or above {here} (set AUTOGRADER_COURSE)")
+
+
+def load_schema(name: str) -> dict:
+    return json.loads(resources.files("autograder.schemas").joinpath(name).read_text())
+
+
+@dataclass(frozen=True)
+class Band:
+    max_ratio: float
+    fraction: float
+
+
+@dataclass(frozen=True)
+class Kernel:
+    name: str
+    function: str
+    inputs: str
+    points: float
+    bands: tuple[Band, ...]
+    backward: bool = False
+    requires: tuple[str, ...] = ()
+    repeats: int = 15
+    number: int = 3
+    rtol: float = 1e-3
+
+    def fraction_for(self, ratio: float) -> float:
+        for band in sorted(self.bands, key=lambda b: b.max_ratio):
+            if ratio <= band.max_ratio:
+                return band.fraction
+        return 0.0
+
+
+@dataclass(frozen=True)
+class Limits:
+    call_s: float = 10.0
+    test_s: float = 30.0
+    total_s: float = 120.0
+    memory_mb: int = 4096
+
+
+@dataclass
+class Lab:
+    """One lab: its manifest and its folders."""
+
+    root: Path
+    manifest_path: Path
+    data: dict = field(repr=False)
+
+    @property
+    def id(self) -> str:
+        return self.data["id"]
+
+    @property
+    def title(self) -> str:
+        return self.data["title"]
+
+    @property
+    def week(self) -> int:
+        return self.data["week"]
+
+    @property
+    def module(self) -> str:
+        return self.data["module"]
+
+    @property
+    def entry(self) -> str:
+        return self.data["entry"]
+
+    @property
+    def files(self) -> list[str]:
+        return list(self.data["files"])
+
+    @property
+    def preload(self) -> list[str]:
+        return list(self.data.get("preload", []))
+
+    @property
+    def points(self) -> float:
+        return float(self.data["points"])
+
+    @property
+    def threads(self) -> int | None:
+        return self.data.get("threads")
+
+    @property
+    def gpu(self) -> bool:
+        return bool(self.data.get("gpu", False))
+
+    @property
+    def tests(self) -> dict[str, float]:
+        return {k: float(v) for k, v in self.data["tests"].items()}
+
+    @cached_property
+    def limits(self) -> Limits:
+        return Limits(**self.data.get("limits", {}))
+
+    @cached_property
+    def kernels(self) -> list[Kernel]:
+        out = []
+        for k in self.data.get("kernels", []):
+            bands = tuple(Band(**b) for b in k["bands"])
+            out.append(Kernel(**{**k, "bands": bands, "requires": tuple(k.get("requires", []))}))
+        return out
+
+    # ---- folders ----------------------------------------------------------------------------------
+
+    @property
+    def reference_dir(self) -> Path:
+        return self.root / "reference" / self.id
+
+    @property
+    def solution_dir(self) -> Path:
+        return self.reference_dir / "solution"
+
+    @property
+    def hidden_tests_dir(self) -> Path:
+        return self.reference_dir / "tests"
+
+    @property
+    def data_dir(self) -> Path:
+        return self.reference_dir / "data"
+
+    @property
+    def variants_dir(self) -> Path:
+        return self.reference_dir / "variants"
+
+    @property
+    def assignment_dir(self) -> Path:
+        return self.root / "assignments" / self.id
+
+    @property
+    def public_tests_dir(self) -> Path:
+        return self.assignment_dir / "tests"
+
+    @property
+    def handout_path(self) -> Path:
+        return self.root / "handouts" / f"{self.id}.md"
+
+    def variants(self) -> list[Path]:
+        if not self.variants_dir.is_dir():
+            return []
+        return sorted(p for p in self.variants_dir.glob("*.py") if not p.name.startswith("_"))
+
+    def summary(self) -> dict[str, Any]:
+        return {"id": self.id, "title": self.title, "week": self.week, "module": self.module, "points": self.points}
+
+
+def load_manifest(path: Path) -> dict:
+    """Parse and validate one manifest; errors name the file and the problem."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CourseError(f"{path}: cannot read: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise CourseError(f"{path}: not valid TOML: {exc}") from None
+    validator = jsonschema.Draft202012Validator(load_schema("manifest.schema.json"))
+    errors = sorted(validator.iter_errors(data), key=lambda e: list(e.path))
+    if errors:
+        where = "/".join(str(p) for p in errors[0].path) or "(top level)"
+        raise CourseError(f"{path}: {where}: {errors[0].message}")
+    if data["id"] != path.parent.name:
+        raise CourseError(f"{path}: id {data['id']!r} does not match its folder {path.parent.name!r}")
+    total = sum(data["tests"].values()) + sum(k["points"] for k in data.get("kernels", []))
+    if abs(total - data["points"]) > 1e-9:
+        raise CourseError(f"{path}: points = {data['points']} but tests and kernels add up to {total}")
+    return data
+
+
+class Course:
+    """All labs of a course checkout."""
+
+    def __init__(self, root: Path | None = None) -> None:
+        self.root = (root or course_root()).resolve()
+
+    def lab_ids(self) -> list[str]:
+        ref = self.root / "reference"
+        return sorted(p.parent.name for p in ref.glob("lab*/manifest.toml"))
+
+    def lab(self, lab_id: str) -> Lab:
+        path = self.root / "reference" / lab_id / "manifest.toml"
+        if not path.is_file():
+            known = ", ".join(self.lab_ids()) or "none"
+            raise CourseError(f"unknown lab {lab_id!r} (no {path}); labs: {known}")
+        return Lab(self.root, path, load_manifest(path))
+
+    def labs(self, ids: list[str] | None = None) -> list[Lab]:
+        return [self.lab(i) for i in (ids or self.lab_ids())]

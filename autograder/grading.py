@@ -1,0 +1,143 @@
+"""Grading one student's lab: stage the files, run the trusted runner, build the report.
+
+The runner is a separate process per (student, lab) so that no state leaks
+between students; it starts the student's worker itself. A runner that
+overruns the lab's total time is killed from here, and whatever verdicts it
+had written still count.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from autograder import report, sandbox
+from autograder.course import Course, Lab
+from autograder.submission import collect_lab_files
+
+RUNNER_MARGIN_S = 60
+
+
+@dataclass
+class GradeOptions:
+    timing: bool = True
+    seed: int | None = None
+    extra_hide: tuple[Path, ...] = ()
+
+
+def hidden_paths(course: Course, out_dir: Path | None, source: Path | None, extra: tuple[Path, ...]) -> list[Path]:
+    """What a worker must not see: hidden tests and solutions, history, other
+    students' work and reports."""
+    paths = [course.root / "reference", course.root / ".git", course.root / "examples"]
+    if out_dir is not None:
+        paths.append(out_dir)
+    if source is not None:
+        paths.append(source.parent)  # the class folder: other students' work
+    paths.extend(extra)
+    env = os.environ.get("AUTOGRADER_HIDE")
+    if env:
+        paths.extend(Path(p) for p in env.split(":") if p)
+    # never cover what the worker itself needs: Python, this package, the runners' folders
+    needed = [sandbox.work_root(), Path(sys.prefix).resolve(), Path(__file__).resolve()]
+    unique: list[Path] = []
+    for p in (p.resolve() for p in paths):
+        if p not in unique and not any(n.is_relative_to(p) for n in needed):
+            unique.append(p)
+    return unique
+
+
+def run_lab(
+    course: Course,
+    lab: Lab,
+    lab_folder: Path | None,
+    student: str,
+    options: GradeOptions,
+    hide: list[Path],
+    problems: list[str] | None = None,
+) -> dict:
+    """Grade the files in ``lab_folder`` (None: nothing submitted) and return the report."""
+    started = time.time()
+    private = sandbox.private_dir("run-")
+    try:
+        files_dir = private / "files"
+        problems = list(problems or [])
+        copied: list[str] = []
+        if lab_folder is None:
+            problems.append(f"no {lab.id}/ folder in the submission")
+        else:
+            copied, found = collect_lab_files(lab_folder, lab.files, files_dir)
+            problems.extend(found)
+        files_dir.mkdir(exist_ok=True)
+        entry_file = f"{lab.entry}.py"
+        if entry_file not in copied:
+            why = next((p for p in problems if entry_file in p), f"{entry_file} was not submitted")
+            return report.build(lab, student, [], started, errors=[f"nothing to grade: {why}"], warnings=problems, files_dir=files_dir)
+        results_path = private / "results.jsonl"
+        results_path.touch()
+        config = {
+            "course_root": str(course.root),
+            "lab_id": lab.id,
+            "files_dir": str(files_dir),
+            "results_path": str(results_path),
+            "hide": [str(p) for p in hide],
+            "timing": options.timing,
+        }
+        if options.seed is not None:
+            config["seed"] = options.seed
+        (private / "config.json").write_text(json.dumps(config))
+        log_path = private / "runner.log"
+        errors = _run_runner(private / "config.json", log_path, lab.limits.total_s * (2 if lab.kernels and options.timing else 1) + RUNNER_MARGIN_S)
+        records = [json.loads(line) for line in results_path.read_text().splitlines() if line.strip()]
+        result = report.build(lab, student, records, started, errors=errors, warnings=problems, files_dir=files_dir)
+        result["_instructor_log"] = log_path.read_text(errors="replace")[-200_000:] if log_path.exists() else ""
+        return result
+    finally:
+        shutil.rmtree(private, ignore_errors=True)
+
+
+def _run_runner(config: Path, log_path: Path, deadline_s: float) -> list[str]:
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "autograder.runner", str(config)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        try:
+            code = proc.wait(timeout=deadline_s)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+            return [f"grading stopped after {deadline_s:.0f} s; tests not reached earned nothing"]
+    if code != 0:
+        return [f"the grader's runner failed (exit code {code}); this is a grader problem, not yours: tell the course staff"]
+    return []
+
+
+def write_report(result: dict, out_dir: Path) -> tuple[Path, Path]:
+    """Write ``<student>/<lab>.json`` and ``.html`` atomically; the runner's log
+    (hidden test tracebacks: staff only) goes beside them as ``.staff.log``."""
+    folder = out_dir / report.safe_name(result["student"])
+    folder.mkdir(parents=True, exist_ok=True)
+    log = result.pop("_instructor_log", "")
+    json_path = folder / f"{result['lab']['id']}.json"
+    html_path = folder / f"{result['lab']['id']}.html"
+    _atomic_write(json_path, json.dumps(result, indent=2))
+    _atomic_write(html_path, report.render_html(result))
+    if log:
+        _atomic_write(folder / f"{result['lab']['id']}.staff.log", log)
+    return json_path, html_path
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)

@@ -1,0 +1,179 @@
+"""The pytest plugin: the ``lab``, ``reference`` and ``lab_data`` fixtures,
+the ``points`` marker, and (in the trusted runner) the recording of results.
+
+Two modes, one set of tests:
+- in-process (students debugging, lab authors): ``lab`` is the module itself;
+- grading (``autograder.runner`` sets ``RUNNER``): ``lab`` is a proxy to the
+  untrusted worker, and every verdict is recorded here, in the runner.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from autograder import remote
+from autograder.inprocess import InProcessLab, import_from
+
+
+@dataclass
+class RunnerState:
+    """Set by :mod:`autograder.runner` before pytest starts."""
+
+    client: remote.WorkerClient
+    lab_id: str
+    test_s: float
+    results_path: Path
+    reference_dir: Path
+    data_dir: Path
+    entry: str
+    records: dict[str, dict] = field(default_factory=dict)
+
+
+RUNNER: RunnerState | None = None
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("autograder")
+    group.addoption("--lab-dir", help="folder with the code under test (in-process mode)")
+    group.addoption("--lab-entry", help="module name to import from --lab-dir")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "points(n): how many points the test is worth")
+
+
+# ---- fixtures ----------------------------------------------------------------------------------------
+
+
+def _lab_folder(path: Path) -> Path:
+    """labNN_slug/ that holds this test file (tests/ is its child)."""
+    for folder in path.parents:
+        if folder.name.startswith("lab") and (folder.parent.name in ("assignments", "reference")):
+            return folder
+    raise pytest.UsageError(f"{path} is not inside assignments/labNN_slug/ or reference/labNN_slug/")
+
+
+def _entry_for(lab_folder: Path, code_dir: Path) -> str:
+    manifest = lab_folder.parent.parent / "reference" / lab_folder.name / "manifest.toml"
+    if manifest.is_file():
+        import tomllib
+
+        return tomllib.loads(manifest.read_text())["entry"]
+    modules = [p.stem for p in code_dir.glob("*.py")]
+    if len(modules) != 1:
+        raise pytest.UsageError(f"cannot tell which module of {code_dir} to test; pass --lab-entry")
+    return modules[0]
+
+
+@pytest.fixture(scope="module")
+def lab(request: pytest.FixtureRequest) -> Any:
+    """The student's API (see docs/lab-contract.md)."""
+    if RUNNER is not None:
+        return remote.RemoteLab(RUNNER.client)
+    option = request.config.getoption("--lab-dir")
+    folder = _lab_folder(Path(request.path))
+    if option:
+        code_dir = Path(option)
+    elif folder.parent.name == "reference":
+        code_dir = folder / "solution"
+    else:
+        code_dir = folder
+    entry = request.config.getoption("--lab-entry") or _entry_for(folder, code_dir)
+    return InProcessLab(import_from(code_dir, entry))
+
+
+@pytest.fixture(scope="module")
+def reference(request: pytest.FixtureRequest) -> Any:
+    """The reference solution, imported in this (trusted) process under a private name."""
+    if RUNNER is not None:
+        solution, entry = RUNNER.reference_dir / "solution", RUNNER.entry
+    else:
+        folder = _lab_folder(Path(request.path))
+        solution = folder.parent.parent / "reference" / folder.name / "solution"
+        entry = _entry_for(folder, solution)
+    return import_from(solution, entry, alias=f"_reference_{entry}")
+
+
+@pytest.fixture(scope="module")
+def lab_data(request: pytest.FixtureRequest) -> Path:
+    """reference/labNN_slug/data/ (runner side)."""
+    if RUNNER is not None:
+        return RUNNER.data_dir
+    folder = _lab_folder(Path(request.path))
+    return folder.parent.parent / "reference" / folder.name / "data"
+
+
+# ---- recording verdicts (runner only) ----------------------------------------------------------------
+
+
+def describe_failure(excinfo: pytest.ExceptionInfo | None) -> tuple[str, str]:
+    """(kind, student-facing text) for a failed test. Only exception messages
+    are used: never the test's source, never expected values."""
+    if excinfo is None:
+        return "failed", "failed"
+    exc = excinfo.value
+    if isinstance(exc, remote.StudentImportError):
+        return "import", str(exc)
+    if isinstance(exc, remote.WorkerTimeout):
+        return "timeout", str(exc)
+    if isinstance(exc, remote.WorkerProblem):
+        return "crash", str(exc)
+    if isinstance(exc, remote.StudentCodeError):
+        text = f"your code raised {exc}"
+        if exc.student_traceback:
+            text += "\n" + exc.student_traceback
+        return "error", text
+    if isinstance(exc, AssertionError):
+        message = str(exc).strip()
+        return "wrong", message or "wrong result"
+    if isinstance(exc, pytest.fail.Exception):
+        return "wrong", str(exc.msg if hasattr(exc, "msg") else exc)
+    return "checker", f"your result could not be checked ({type(exc).__name__}: {str(exc)[:300]})"
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if RUNNER is not None:
+        RUNNER.client.test_deadline = time.monotonic() + RUNNER.test_s
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    outcome = yield
+    if RUNNER is None:
+        return
+    report = outcome.get_result()
+    record = RUNNER.records.setdefault(
+        item.nodeid,
+        {
+            "id": item.nodeid,
+            "description": _first_line(getattr(item, "obj", None)),
+            "outcome": "passed",
+            "kind": "passed",
+            "feedback": "",
+            "time_s": 0.0,
+            "details": "",
+        },
+    )
+    record["time_s"] += report.duration
+    if report.failed and record["outcome"] == "passed":
+        kind, text = describe_failure(call.excinfo)
+        record.update(outcome="failed", kind=kind, feedback=text[:4000], details=str(report.longrepr)[-8000:])
+    elif report.skipped and record["outcome"] == "passed":
+        record.update(outcome="failed", kind="skipped", feedback="skipped")
+    if call.when == "teardown":
+        RUNNER.client.test_deadline = None
+        with RUNNER.results_path.open("a", encoding="utf-8") as fh:
+            fh.write(json.dumps({"test": record}) + "\n")
+
+
+def _first_line(obj: Any) -> str:
+    doc = getattr(obj, "__doc__", None) or ""
+    doc = doc.strip()
+    return doc.splitlines()[0].strip() if doc else ""

@@ -1,0 +1,510 @@
+"""The runner's side of the worker: process control, deadlines and proxies.
+
+``WorkerClient`` starts a worker (see :mod:`autograder.sandbox`), sends it
+requests and enforces every deadline from outside: a worker that does not
+answer in time is killed with its whole namespace, and the next request
+starts a fresh one. ``RemoteLab`` and ``RemoteObject`` make the worker look
+like the student's module to a hidden test, with every result decoded into
+plain data.
+"""
+
+from __future__ import annotations
+
+import os
+import select
+import shutil
+import signal
+import subprocess
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from autograder import calls, sandbox, wire
+
+OUTPUT_KEEP_BYTES = 64 * 1024
+MAX_RESTARTS = 4
+
+
+# ---- errors the runner raises into hidden tests ----------------------------------------------------
+
+
+class WorkerProblem(Exception):
+    """The worker could not answer: timed out, crashed, or never started."""
+
+    kind = "worker"
+
+
+class WorkerTimeout(WorkerProblem):
+    kind = "timeout"
+
+
+class WorkerCrashed(WorkerProblem):
+    kind = "crash"
+
+
+class StudentImportError(WorkerProblem):
+    kind = "import"
+
+
+class StudentCodeError(Exception):
+    """An exception raised by the student's code, re-raised in the runner.
+
+    Concrete classes also derive from the builtin exception the student's
+    exception derives from, so ``pytest.raises(ValueError)`` works."""
+
+    type_name = "Exception"
+    student_traceback = ""
+
+
+_error_classes: dict[str, type] = {}
+
+
+def student_error(info: dict) -> StudentCodeError:
+    import builtins
+
+    base_name = "Exception"
+    for name in info.get("bases", []):
+        base = getattr(builtins, str(name), None)
+        if isinstance(base, type) and issubclass(base, Exception):
+            base_name = str(name)
+            break
+    cls = _error_classes.get(base_name)
+    if cls is None:
+        base = getattr(builtins, base_name)
+        cls = type(f"Student{base_name}", (StudentCodeError, base), {})
+        _error_classes[base_name] = cls
+    type_name = str(info.get("type", "Exception"))[:100]
+    err = cls(f"{type_name}: {info.get('message', '')}")
+    err.type_name = type_name
+    err.student_traceback = str(info.get("traceback", ""))
+    return err
+
+
+# ---- the worker process ------------------------------------------------------------------------------
+
+
+@dataclass
+class WorkerSpec:
+    """Everything needed to start one student's worker for one lab."""
+
+    files: dict[str, Path]  # submitted name -> file on the runner's side
+    entry: str
+    preload: list[str] = field(default_factory=list)
+    hide: list[Path] = field(default_factory=list)
+    limits: sandbox.Limits = field(default_factory=sandbox.Limits)
+    call_s: float = 10.0
+    total_s: float = 120.0
+    threads: int | None = None
+    label: str = "student"
+
+
+@dataclass
+class Incident:
+    kind: str  # timeout | crash | memory | exit | output | import
+    message: str
+
+
+class OutputDrain(threading.Thread):
+    """Reads the worker's stdout+stderr, keeps the first bytes, counts the rest."""
+
+    def __init__(self, fd: int) -> None:
+        super().__init__(daemon=True)
+        self.fd = fd
+        self.kept = bytearray()
+        self.total = 0
+
+    def run(self) -> None:
+        try:
+            while True:
+                chunk = os.read(self.fd, 1 << 16)
+                if not chunk:
+                    break
+                self.total += len(chunk)
+                room = OUTPUT_KEEP_BYTES - len(self.kept)
+                if room > 0:
+                    self.kept += chunk[:room]
+        except OSError:
+            pass
+        finally:
+            os.close(self.fd)
+
+
+class WorkerClient:
+    """One student's worker for one lab, restarted after a crash or timeout."""
+
+    def __init__(self, spec: WorkerSpec) -> None:
+        self.spec = spec
+        self.isolation = sandbox.detect_isolation()
+        self.home = sandbox.private_dir(f"{spec.label}-")
+        self.stage = self.home / "stage"
+        self.scratch = self.home / "scratch"
+        self.stage.mkdir(mode=0o700)
+        self.scratch.mkdir(mode=0o700)
+        os.chmod(self.home, 0o711)  # the worker must traverse to its scratch, not list or read the stage
+        for name, src in spec.files.items():
+            dest = self.stage / name
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(src, dest)
+        if not self.isolation.namespaces:
+            os.chmod(self.stage, 0o755)
+            (self.stage / ".tmp").mkdir(exist_ok=True)
+        self.proc: subprocess.Popen | None = None
+        self.generation = 0
+        self.restarts = 0
+        self.incidents: list[Incident] = []
+        self.import_error: dict | None = None
+        self.ready = False
+        self.drains: list[OutputDrain] = []
+        self.deadline_total = time.monotonic() + spec.total_s
+        self.test_deadline: float | None = None
+        self.busy_s = 0.0
+
+    # ---- lifecycle --------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Spawn the worker; it imports the submission while the runner goes on."""
+        req_r, req_w = os.pipe()
+        resp_r, resp_w = os.pipe()
+        out_r, out_w = os.pipe()
+        argv, cwd = sandbox.worker_command(self.isolation, self.stage, self.scratch, self.spec.hide, (req_r, resp_w))
+        env = sandbox.worker_environment(str(self.scratch if self.isolation.namespaces else self.stage))
+        limits = self.spec.limits
+        try:
+            self.proc = subprocess.Popen(
+                argv,
+                cwd=cwd,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=out_w,
+                stderr=out_w,
+                pass_fds=(req_r, resp_w),
+                preexec_fn=lambda: sandbox.apply_rlimits(limits),
+            )
+        finally:
+            os.close(req_r)
+            os.close(resp_w)
+            os.close(out_w)
+        self.req_w, self.resp_r = req_w, resp_r
+        drain = OutputDrain(out_r)
+        drain.start()
+        self.drains.append(drain)
+        self.generation += 1
+        self.ready = False
+        self._send({"entry": self.spec.entry, "preload": self.spec.preload, "threads": self.spec.threads})
+
+    def ensure_ready(self) -> None:
+        if self.import_error is not None:
+            raise StudentImportError(_import_message(self.import_error))
+        if self.proc is None or self.proc.poll() is not None:
+            if self.proc is not None:
+                if self.restarts >= MAX_RESTARTS:
+                    raise WorkerCrashed(f"gave up after {self.restarts} restarts of your code")
+                self.restarts += 1
+            self.start()
+        if not self.ready:
+            response = self._receive(self._timeout(startup=True), what="importing your code")
+            self.ready = True
+            if not response.get("ok"):
+                self.import_error = response.get("error") or {}
+                self.incidents.append(Incident("import", _import_message(self.import_error)))
+                raise StudentImportError(_import_message(self.import_error))
+
+    def close(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            try:
+                self._send({"op": "exit"})
+            except OSError:
+                pass
+            try:
+                self.proc.wait(timeout=2)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        for fd in (getattr(self, "req_w", None), getattr(self, "resp_r", None)):
+            if fd is not None:
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+        for drain in self.drains:
+            drain.join(timeout=2)
+        shutil.rmtree(self.home, ignore_errors=True)
+
+    def kill(self) -> None:
+        if self.proc is None:
+            return
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        try:
+            self.proc.kill()
+        except ProcessLookupError:
+            pass
+        self.proc.wait()
+
+    @property
+    def output(self) -> str:
+        text = b"".join(bytes(d.kept) for d in self.drains)[:OUTPUT_KEEP_BYTES].decode("utf-8", "replace")
+        total = sum(d.total for d in self.drains)
+        if total > OUTPUT_KEEP_BYTES:
+            text += f"\n[... {total - OUTPUT_KEEP_BYTES} more bytes of output cut]"
+        return text
+
+    # ---- requests ---------------------------------------------------------------------------------
+
+    def request(self, message: dict, timeout: float | None = None) -> Any:
+        """Send one request and return the decoded value (raises for student errors)."""
+        self.ensure_ready()
+        start = time.monotonic()
+        try:
+            self._send(message)
+        except OSError:
+            self._died("while receiving a request")
+        response = self._receive(timeout or self._timeout(), what=_describe(message))
+        self.busy_s += time.monotonic() - start
+        if response.get("ok"):
+            return response.get("value")
+        raise self._error(response.get("error") or {})
+
+    def _error(self, info: dict) -> Exception:
+        kind = str(info.get("type"))
+        if kind in ("SystemExit", "KeyboardInterrupt", "GeneratorExit"):
+            self.incidents.append(Incident("exit", f"your code raised {kind} (tried to exit)"))
+        if kind == "MemoryError":
+            self.incidents.append(Incident("memory", f"your code ran out of memory (limit {self.spec.limits.memory_mb} MB)"))
+        return student_error(info)
+
+    def _timeout(self, startup: bool = False) -> float:
+        now = time.monotonic()
+        limit = max(self.spec.call_s, 60.0) if startup else self.spec.call_s
+        candidates = [limit, self.deadline_total - now]
+        if self.test_deadline is not None:
+            candidates.append(self.test_deadline - now)
+        return max(0.0, min(candidates))
+
+    def _send(self, message: dict) -> None:
+        wire.send_message(self.req_w, message)
+
+    def _receive(self, timeout: float, what: str) -> dict:
+        deadline = time.monotonic() + timeout
+        try:
+            header = self._read(wire.HEADER.size, deadline)
+            (length,) = wire.HEADER.unpack(header)
+            if length > wire.MAX_MESSAGE_BYTES:
+                self.kill()
+                raise WorkerCrashed(f"your code sent an answer of {length} bytes, over the limit")
+            return wire.parse_payload(self._read(length, deadline))
+        except TimeoutError:
+            self.kill()
+            limit = "the lab's total time" if time.monotonic() >= self.deadline_total else f"{timeout:.0f} s"
+            message = f"timed out {what} (limit {limit})"
+            self.incidents.append(Incident("timeout", message))
+            raise WorkerTimeout(message) from None
+        except EOFError:
+            self._died(what)
+        except wire.WireError as exc:
+            self.kill()
+            raise WorkerCrashed(f"your code's answer was malformed: {exc}") from None
+
+    def _read(self, n: int, deadline: float) -> bytes:
+        chunks = []
+        while n:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError
+            ready, _, _ = select.select([self.resp_r], [], [], left)
+            if not ready:
+                raise TimeoutError
+            chunk = os.read(self.resp_r, min(n, 1 << 20))
+            if not chunk:
+                raise EOFError
+            chunks.append(chunk)
+            n -= len(chunk)
+        return b"".join(chunks)
+
+    def _died(self, what: str):
+        assert self.proc is not None
+        try:
+            code = self.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            code = self.proc.returncode
+        if code is not None and code < 0:
+            sig = signal.Signals(-code).name if -code in signal.Signals._value2member_map_ else str(-code)
+            if -code == signal.SIGXCPU:
+                message = f"your code used up its CPU time {what}"
+                kind = "timeout"
+            elif -code in (signal.SIGSEGV, signal.SIGABRT, signal.SIGBUS):
+                message = f"your code crashed {what} ({sig}; out of memory, or a native crash)"
+                kind = "memory"
+            else:
+                message = f"your code was killed by {sig} {what}"
+                kind = "crash"
+        else:
+            message = f"your code exited (exit code {code}) {what}; calling sys.exit or os._exit ends the worker"
+            kind = "exit"
+        self.incidents.append(Incident(kind, message))
+        raise WorkerCrashed(message)
+
+    # ---- convenience ------------------------------------------------------------------------------
+
+    def decode(self, data: Any) -> Any:
+        generation = self.generation
+        return wire.decode(data, resolve_handle=lambda body: RemoteObject(self, body, generation))
+
+    def encode(self, value: Any) -> Any:
+        return wire.encode(value, on_unencodable=_encode_handle)
+
+
+def _encode_handle(value: Any) -> Any:
+    if isinstance(value, RemoteObject):
+        return {"$handle": {"id": value._id}}
+    raise wire.Unencodable(f"a {type(value).__name__} cannot be sent to student code")
+
+
+def _describe(message: dict) -> str:
+    target = message.get("target") or {}
+    name = target.get("method") or target.get("name")
+    return f"in {name}" if name else "answering the grader"
+
+
+def _import_message(info: dict) -> str:
+    text = f"your code could not be imported: {info.get('type')}: {info.get('message')}"
+    if info.get("traceback"):
+        text += "\n" + str(info["traceback"])
+    return text
+
+
+# ---- proxies -----------------------------------------------------------------------------------------
+
+
+class _Caller:
+    """Shared by module functions, methods and objects: call a target in the worker."""
+
+    _client: WorkerClient
+
+    def _call(self, target: dict, args: tuple, kwargs: dict) -> Any:
+        c = self._client
+        value = c.request({"op": "call", "target": target, "args": c.encode(list(args)), "kwargs": c.encode(kwargs)})
+        return c.decode(value)
+
+
+class RemoteFunction(_Caller):
+    def __init__(self, client: WorkerClient, target: dict) -> None:
+        self._client = client
+        self._target = target
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self._call(self._target, args, kwargs)
+
+    def __repr__(self) -> str:
+        return f"<student function {self._target}>"
+
+
+class RemoteObject(_Caller):
+    """An object that lives in the worker; methods and attributes are fetched on use."""
+
+    def __init__(self, client: WorkerClient, body: dict, generation: int) -> None:
+        object.__setattr__(self, "_client", client)
+        object.__setattr__(self, "_id", int(body["id"]))
+        object.__setattr__(self, "_type", str(body.get("type", "object")))
+        object.__setattr__(self, "_generation", generation)
+        object.__setattr__(self, "_methods", set())
+
+    def _live(self) -> None:
+        if self._client.generation != self._generation:
+            raise WorkerCrashed("this object was lost when your code's worker restarted")
+
+    def _target(self, method: str | None = None) -> dict:
+        self._live()
+        return {"handle": self._id, "method": method} if method else {"handle": self._id}
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        if name in self._methods:
+            return RemoteFunction(self._client, self._target(name))
+        c = self._client
+        reply = c.decode(c.request({"op": "getattr", "target": self._target(name)}))
+        if isinstance(reply, dict) and reply.get("$callable") is True and len(reply) == 1:
+            self._methods.add(name)
+            return RemoteFunction(c, self._target(name))
+        return reply
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        self._call({"handle": self._id, "method": "__setattr__"}, (name, value), {})
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self._call(self._target(), args, kwargs)
+
+    def __len__(self) -> int:
+        return int(self._call(self._target("__len__"), (), {}))
+
+    def __getitem__(self, key: Any) -> Any:
+        return self._call(self._target("__getitem__"), (key,), {})
+
+    def __contains__(self, item: Any) -> bool:
+        return bool(self._call(self._target("__contains__"), (item,), {}))
+
+    def __iter__(self):
+        c = self._client
+        return iter(c.decode(c.request({"op": "list", "target": self._target()})))
+
+    def __repr__(self) -> str:
+        return f"<student object {self._type}>"
+
+
+class RemoteLab:
+    """The ``lab`` fixture in grading mode: the student's module, across the boundary."""
+
+    def __init__(self, client: WorkerClient) -> None:
+        self._client = client
+
+    def __getattr__(self, name: str) -> RemoteFunction:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return RemoteFunction(self._client, {"name": name})
+
+    def get(self, name: str) -> Any:
+        """The value of a module-level name that is not a function (a constant)."""
+        c = self._client
+        reply = c.decode(c.request({"op": "getattr", "target": {"name": name}}))
+        if isinstance(reply, dict) and reply.get("$callable") is True and len(reply) == 1:
+            return RemoteFunction(c, {"name": name})
+        return reply
+
+    def vjp(self, fn: Any, *args: Any, grad_output: Any, wrt=(0,), params: bool = False, **kwargs: Any) -> calls.VJP:
+        if isinstance(fn, RemoteFunction):
+            target = fn._target
+        elif isinstance(fn, RemoteObject):
+            target = fn._target()
+        else:
+            raise TypeError("lab.vjp needs a function or object of the student's")
+        c = self._client
+        reply = c.decode(
+            c.request(
+                {
+                    "op": "vjp",
+                    "target": target,
+                    "args": c.encode(list(args)),
+                    "kwargs": c.encode(kwargs),
+                    "grad_output": c.encode(grad_output),
+                    "wrt": list(wrt),
+                    "params": params,
+                }
+            )
+        )
+        return calls.VJP(reply["output"], tuple(reply["grads"]), dict(reply["param_grads"]))
+
+    def put_file(self, path: str | os.PathLike, name: str | None = None) -> str:
+        data = Path(path).read_bytes()
+        name = name or Path(path).name
+        return str(self._client.decode(self._client.request({"op": "put_file", "name": name, "data": wire.encode(data)})))
+
+    def get_file(self, path: str) -> bytes:
+        return self._client.decode(self._client.request({"op": "get_file", "path": str(path)}))
+
+    def manual_seed(self, seed: int) -> None:
+        self._client.request({"op": "seed", "seed": int(seed)})

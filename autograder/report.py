@@ -1,0 +1,164 @@
+"""Turning the runner's verdicts into a student's report (JSON and HTML).
+
+Points come from the trusted manifest: a test earns its points only if the
+runner saw it pass. Tests the manifest lists but the runner never reported
+earn nothing; tests the runner reported that the manifest does not list
+earn nothing and are flagged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from autograder import __version__
+from autograder.course import Lab, load_schema
+from autograder.timing import describe_device
+
+SCHEMA_VERSION = 1
+
+KIND_WORDS = {
+    "timeout": "timed out",
+    "crash": "crashed",
+    "memory": "ran out of memory",
+    "exit": "tried to exit",
+    "import": "could not be imported",
+    "output": "printed too much",
+}
+
+
+def safe_name(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.@-]+", "_", text).strip("._") or "student"
+
+
+def build(
+    lab: Lab,
+    student: str,
+    records: list[dict],
+    started: float,
+    errors: list[str] | None = None,
+    warnings: list[str] | None = None,
+    files_dir: Path | None = None,
+) -> dict:
+    """Assemble the report from the runner's JSON-lines records."""
+    errors = list(errors or [])
+    warnings = list(warnings or [])
+    seen: dict[str, dict] = {}
+    kernels: list[dict] = []
+    incidents: list[dict] = []
+    output = ""
+    isolation: list[str] = []
+    done = False
+    for rec in records:
+        if "test" in rec:
+            seen[rec["test"]["id"]] = rec["test"]
+        elif "kernel" in rec:
+            kernels.append(rec["kernel"])
+        elif "worker" in rec:
+            incidents = rec["worker"].get("incidents", [])
+            output = rec["worker"].get("output", "")
+        elif "isolation" in rec:
+            isolation = rec["isolation"]
+        elif rec.get("done"):
+            done = True
+    if records and not done and not errors:
+        errors.append("grading stopped before the end; tests not reached earned nothing")
+
+    tests = []
+    for test_id, max_points in lab.tests.items():
+        rec = seen.get(test_id)
+        if rec is None:
+            tests.append(_test_entry(test_id, "", max_points, False, "not run", "not run: grading stopped before this test" if records else "not run", 0.0))
+            continue
+        passed = rec["outcome"] == "passed"
+        tests.append(_test_entry(test_id, rec.get("description", ""), max_points, passed, rec.get("kind", ""), rec.get("feedback", ""), rec.get("time_s", 0.0)))
+    for test_id in sorted(set(seen) - set(lab.tests)):
+        warnings.append(f"test {test_id} ran but is not in the manifest: it earned nothing (tell the course staff)")
+
+    kernel_entries = []
+    for kernel in lab.kernels:
+        got = next((k for k in kernels if k.get("name") == kernel.name), None)
+        if got is None:
+            got = {"name": kernel.name, "points": 0.0, "max_points": kernel.points, "status": "skipped", "message": "not timed"}
+        got["points"] = min(float(got.get("points", 0.0)), kernel.points)
+        got["max_points"] = kernel.points
+        kernel_entries.append(got)
+
+    score = sum(t["points"] for t in tests) + sum(k["points"] for k in kernel_entries)
+    for inc in incidents:
+        inc["summary"] = KIND_WORDS.get(inc.get("kind", ""), inc.get("kind", ""))
+    result = {
+        "schema_version": SCHEMA_VERSION,
+        "student": student,
+        "lab": lab.summary(),
+        "score": round(score, 6),
+        "max_score": lab.points,
+        "status": "error" if errors and not seen else "graded",
+        "graded_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "duration_s": round(max(0.0, dt.datetime.now().timestamp() - started), 3),
+        "device": describe_device(),
+        "grader_version": __version__,
+        "errors": errors,
+        "warnings": warnings + [f"isolation: {w}" for w in isolation],
+        "tests": tests,
+        "kernels": kernel_entries,
+        "incidents": incidents,
+        "output": output,
+        "submission": _fingerprint(files_dir),
+    }
+    validate(result)
+    return result
+
+
+def _test_entry(test_id: str, description: str, max_points: float, passed: bool, kind: str, feedback: str, time_s: float) -> dict:
+    return {
+        "name": test_id,
+        "description": description,
+        "points": max_points if passed else 0.0,
+        "max_points": max_points,
+        "status": "passed" if passed else "failed",
+        "kind": kind or ("passed" if passed else "failed"),
+        "feedback": feedback,
+        "time_s": round(float(time_s), 4),
+    }
+
+
+def _fingerprint(files_dir: Path | None) -> dict:
+    files = sorted(p for p in files_dir.rglob("*") if p.is_file()) if files_dir and files_dir.exists() else []
+    digest = hashlib.sha256()
+    for p in files:
+        digest.update(str(p.relative_to(files_dir)).encode() + b"\0" + p.read_bytes() + b"\0")
+    return {"files": [str(p.relative_to(files_dir)) for p in files], "sha256": digest.hexdigest()}
+
+
+@lru_cache(maxsize=1)
+def _validator() -> jsonschema.protocols.Validator:
+    return jsonschema.Draft202012Validator(load_schema("report.schema.json"))
+
+
+def validate(result: dict) -> None:
+    """Raise ``jsonschema.ValidationError`` if ``result`` breaks the report schema."""
+    clean = {k: v for k, v in result.items() if not k.startswith("_")}
+    _validator().validate(clean)
+
+
+@lru_cache(maxsize=1)
+def _environment() -> Any:
+    import jinja2
+
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("autograder", "templates"),
+        autoescape=jinja2.select_autoescape(["html", "j2"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def render_html(result: dict) -> str:
+    return _environment().get_template("report.html.j2").render(r=result)

@@ -1,0 +1,136 @@
+"""The trusted runner: one (student, lab) per process.
+
+``python -m autograder.runner CONFIG.json`` starts the student's worker
+(which imports the submission while pytest starts), runs the lab's hidden
+tests with our plugin and nothing else (no conftest, no autoloaded plugins,
+our own ini, plain asserts), times the kernels, and appends every verdict
+to the results file as JSON lines. That file lives in a folder only this
+user can read; student code never runs in this process.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import sys
+import time
+from pathlib import Path
+
+os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from autograder import plugin, sandbox  # noqa: E402
+from autograder.course import Course, Lab  # noqa: E402
+from autograder.remote import WorkerClient, WorkerSpec  # noqa: E402
+
+
+def worker_spec(lab: Lab, files_dir: Path, hide: list[Path], label: str) -> WorkerSpec:
+    files = {name: files_dir / name for name in lab.files if (files_dir / name).is_file()}
+    limits = sandbox.Limits(
+        cpu_s=int(lab.limits.total_s * 2) + 30,
+        memory_mb=None if lab.gpu else lab.limits.memory_mb,
+    )
+    return WorkerSpec(
+        files=files,
+        entry=lab.entry,
+        preload=lab.preload,
+        hide=hide,
+        limits=limits,
+        call_s=lab.limits.call_s,
+        total_s=lab.limits.total_s,
+        threads=lab.threads,
+        label=label,
+    )
+
+
+def emit(path: Path, record: dict) -> None:
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write(json.dumps(record) + "\n")
+
+
+def run_tests(lab: Lab, client: WorkerClient, results_path: Path, private: Path) -> int:
+    import pytest
+
+    plugin.RUNNER = plugin.RunnerState(
+        client=client,
+        lab_id=lab.id,
+        test_s=lab.limits.test_s,
+        results_path=results_path,
+        reference_dir=lab.reference_dir,
+        data_dir=lab.data_dir,
+        entry=lab.entry,
+    )
+    ini = private / "pytest.ini"
+    ini.write_text("[pytest]\n")
+    args = [
+        str(lab.hidden_tests_dir),
+        "-c", str(ini),
+        "--rootdir", str(lab.hidden_tests_dir),
+        "--noconftest",
+        "--assert=plain",
+        "-p", "no:cacheprovider",
+        "-p", "autograder.plugin",
+        "-p", "pytest_timeout",
+        f"--timeout={int(lab.limits.test_s * 2 + 30)}",
+        "--timeout-method=signal",
+        "-q", "-rN", "--tb=short", "-o", "python_files=test_*.py",
+    ]
+    return int(pytest.main(args))
+
+
+def run_kernels(lab: Lab, client: WorkerClient, hide: list[Path], results_path: Path, seed: int) -> None:
+    from autograder.timing import KernelResult, KernelTimer
+
+    records = plugin.RUNNER.records if plugin.RUNNER else {}
+    reference: WorkerClient | None = None
+    try:
+        for kernel in lab.kernels:
+            failed = [t for t in kernel.requires if records.get(t, {}).get("outcome") != "passed"]
+            if failed:
+                result = KernelResult(kernel.name, 0.0, kernel.points, "skipped", "not timed: the correctness tests it depends on did not pass")
+            else:
+                if reference is None:
+                    reference = WorkerClient(worker_spec(lab, lab.solution_dir, hide, "reference"))
+                    reference.start()
+                result = KernelTimer(lab, kernel, client, reference, seed).run()
+            emit(results_path, {"kernel": result.to_json()})
+    finally:
+        if reference is not None:
+            reference.close()
+
+
+def main(config_path: str) -> int:
+    config = json.loads(Path(config_path).read_text())
+    started = time.monotonic()
+    lab = Course(Path(config["course_root"])).lab(config["lab_id"])
+    results_path = Path(config["results_path"])
+    private = results_path.parent
+    hide = [Path(p) for p in config.get("hide", [])]
+    client = WorkerClient(worker_spec(lab, Path(config["files_dir"]), hide, "student"))
+    client.start()
+    emit(results_path, {"isolation": list(client.isolation.warnings)})
+    try:
+        exit_code = run_tests(lab, client, results_path, private)
+        emit(results_path, {"pytest_exit": exit_code, "tests_s": time.monotonic() - started})
+        if config.get("timing", True) and lab.kernels:
+            run_kernels(lab, client, hide, results_path, int(config.get("seed", random.SystemRandom().getrandbits(62))))
+    finally:
+        client.close()
+        emit(
+            results_path,
+            {
+                "worker": {
+                    "incidents": [vars(i) for i in client.incidents],
+                    "restarts": client.restarts,
+                    "output": client.output,
+                    "busy_s": client.busy_s,
+                }
+            },
+        )
+        emit(results_path, {"done": True, "runner_s": time.monotonic() - started})
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1]))

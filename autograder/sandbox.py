@@ -1,0 +1,201 @@
+"""How a worker process is confined, with what Linux gives without Docker.
+
+Layers, each applied where available and reported where not:
+
+- a fresh uid per worker (``setpriv``), so workers cannot signal, ptrace or
+  read each other, and RLIMIT_NPROC bites (root ignores it);
+- namespaces (``unshare``): no network but loopback, its own PID space
+  (killing its init kills every descendant, setsid double forks included),
+  its own mounts: the scratch folder is a size-capped tmpfs holding only
+  the submitted files, /tmp, /var/tmp and /dev/shm are private tmpfs, and
+  hidden paths (reference/, other submissions, reports, .git) are covered;
+- rlimits: CPU seconds, address space, file size, open files, processes,
+  no core files;
+- a scrubbed environment and ``python -I`` (no PYTHON* variables, no user
+  site, no current folder on sys.path);
+- wall-clock deadlines, enforced by the runner from outside (:mod:`autograder.remote`).
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# files a submission may never bring into the worker, whatever the manifest says
+FORBIDDEN_NAMES = {"conftest.py", "pytest.ini", "sitecustomize.py", "usercustomize.py", "setup.cfg", "tox.ini", "pyproject.toml"}
+FORBIDDEN_SUFFIXES = {".pth", ".so", ".pyd", ".dll", ".dylib"}
+SHADOWED_MODULES = {"torch", "numpy", "pytest", "autograder", "_pytest", "nltk", "transformers", "scipy", "json", "os", "sys"}
+
+UID_BASE = 200_000
+UID_SPAN = 1_000_000
+_uid_counter = itertools.count()
+
+HIDE_SCRIPT = r"""
+set -e
+scratch="$1"; stage="$2"; uid="$3"; cover_tmp="$4"; shift 4
+if [ "$cover_tmp" = 1 ]; then
+  mount -t tmpfs -o size=512m,mode=1777 ag-tmp /tmp
+  mount -t tmpfs -o size=64m,mode=1777 ag-vartmp /var/tmp 2>/dev/null || true
+fi
+mount -t tmpfs -o size=64m,mode=1777 ag-shm /dev/shm 2>/dev/null || true
+while [ "$1" != "--" ]; do
+  if [ -d "$1" ]; then mount -t tmpfs -o size=4k,mode=0 ag-hidden "$1"
+  elif [ -e "$1" ]; then mount --bind /dev/null "$1"; fi
+  shift
+done
+shift
+mount -t tmpfs -o size=1g,mode=0700 ag-scratch "$scratch"
+cp -R "$stage"/. "$scratch"/
+mkdir -p "$scratch/.tmp"
+[ "$uid" = "-" ] || chown -R "$uid:$uid" "$scratch"
+cd "$scratch"
+exec "$@"
+"""
+
+
+@dataclass(frozen=True)
+class Isolation:
+    """What this machine lets us apply; ``warnings`` go into every report."""
+
+    switch_uid: bool
+    namespaces: bool
+    user_namespace: bool
+    warnings: tuple[str, ...] = field(default_factory=tuple)
+
+
+@functools.lru_cache(maxsize=1)
+def detect_isolation() -> Isolation:
+    """Probe once per process which layers work here."""
+    warnings = []
+    if os.environ.get("AUTOGRADER_INSECURE") == "1":
+        return Isolation(False, False, False, ("isolation disabled by AUTOGRADER_INSECURE=1: student code ran with the grader's rights",))
+    root = os.geteuid() == 0
+    setpriv = shutil.which("setpriv")
+    unshare = shutil.which("unshare")
+    switch_uid = root and setpriv is not None
+    namespaces = user_ns = False
+    if unshare:
+        base = [unshare, "--mount", "--net", "--pid", "--fork", "--kill-child", "--mount-proc"]
+        probe = base if root else [unshare, "--user", "--map-root-user", *base[1:]]
+        script = "mount -t tmpfs none /tmp && true"
+        ok = subprocess.run([*probe, "sh", "-c", script], capture_output=True, timeout=20).returncode == 0
+        namespaces = ok
+        user_ns = ok and not root
+    if not switch_uid:
+        warnings.append(
+            "not running as root: student code ran as the grader's own user (another uid needs root), "
+            "so it could read files that user can read and RLIMIT_NPROC is weaker"
+        )
+    if not namespaces:
+        warnings.append(
+            "namespaces unavailable (unshare failed): student code had network access, could see other "
+            "processes, and hidden paths were protected by file permissions only"
+        )
+    return Isolation(switch_uid, namespaces, user_ns, tuple(warnings))
+
+
+def work_root() -> Path:
+    """Where runners keep their private folders: not under /tmp (which the
+    worker's namespace replaces), not readable by workers."""
+    configured = os.environ.get("AUTOGRADER_WORKDIR")
+    if configured:
+        root = Path(configured)
+    elif os.geteuid() == 0:
+        root = Path("/var/lib/autograder")
+    else:
+        root = Path(tempfile.gettempdir()) / f"autograder-{os.getuid()}"
+    root.mkdir(parents=True, exist_ok=True)
+    os.chmod(root, 0o711)
+    return root
+
+
+def private_dir(prefix: str) -> Path:
+    return Path(tempfile.mkdtemp(prefix=prefix, dir=work_root()))
+
+
+def check_submitted_name(name: str) -> str | None:
+    """Why a file may not enter the worker, or None if it may."""
+    base = os.path.basename(name)
+    if base in FORBIDDEN_NAMES:
+        return f"{base} is not allowed in a submission (it could change how tests run)"
+    if os.path.splitext(base)[1].lower() in FORBIDDEN_SUFFIXES:
+        return f"{base}: compiled or path-configuration files are not allowed"
+    if os.path.splitext(base)[0] in SHADOWED_MODULES:
+        return f"{base} would shadow the library {os.path.splitext(base)[0]!r}"
+    return None
+
+
+def new_uid() -> int:
+    return UID_BASE + (os.getpid() * 64 + next(_uid_counter)) % UID_SPAN
+
+
+@dataclass(frozen=True)
+class Limits:
+    cpu_s: int = 300
+    memory_mb: int | None = 4096
+    file_mb: int = 256
+    open_files: int = 256
+    processes: int = 256
+
+
+def apply_rlimits(limits: Limits) -> None:
+    """Called in the child between fork and exec (``preexec_fn``)."""
+    os.setsid()
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_s, limits.cpu_s + 5))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limits.file_mb << 20, limits.file_mb << 20))
+    resource.setrlimit(resource.RLIMIT_NOFILE, (limits.open_files, limits.open_files))
+    if limits.memory_mb:
+        resource.setrlimit(resource.RLIMIT_AS, (limits.memory_mb << 20, limits.memory_mb << 20))
+    if os.geteuid() == 0:
+        resource.setrlimit(resource.RLIMIT_NPROC, (limits.processes, limits.processes))
+
+
+def worker_environment(home: str) -> dict[str, str]:
+    return {
+        "PATH": "/usr/local/bin:/usr/bin:/bin",
+        "HOME": home,
+        "TMPDIR": os.path.join(home, ".tmp"),
+        "LANG": "C.UTF-8",
+        "LC_ALL": "C.UTF-8",
+        "PYTHONHASHSEED": "0",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "HF_HUB_OFFLINE": "1",
+        "TRANSFORMERS_OFFLINE": "1",
+        "HF_DATASETS_OFFLINE": "1",
+        "MPLBACKEND": "Agg",
+        "NO_PROXY": "*",
+    }
+
+
+def worker_command(
+    isolation: Isolation, stage: Path, scratch: Path, hide: list[Path], fds: tuple[int, int]
+) -> tuple[list[str], str]:
+    """The argv that starts a worker, and the folder it runs in."""
+    python = [sys.executable, "-I", "-m", "autograder.worker", str(fds[0]), str(fds[1])]
+    if not isolation.namespaces:
+        return python, str(stage)
+    uid = new_uid() if isolation.switch_uid else None
+    inner = python
+    if uid is not None:
+        inner = ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--no-new-privs", *python]
+    ns = ["unshare", "--mount", "--net", "--pid", "--fork", "--kill-child", "--mount-proc", "--propagation", "private"]
+    if isolation.user_namespace:
+        ns = ["unshare", "--user", "--map-root-user", *ns[1:]]
+    hidden = [str(p) for p in hide if p.exists()]
+    # our own folders must stay reachable: only cover /tmp when they are not in it
+    cover_tmp = not any(str(scratch).startswith(t + "/") for t in ("/tmp", "/var/tmp"))
+    argv = [
+        *ns, "sh", "-c", HIDE_SCRIPT, "sh",
+        str(scratch), str(stage), str(uid) if uid is not None else "-", "1" if cover_tmp else "0",
+        *hidden, "--", *inner,
+    ]
+    return argv, str(scratch.parent)

@@ -1,0 +1,312 @@
+"""Plain-data encoding between the trusted runner and the untrusted worker.
+
+Only JSON goes over the wire, never pickle. Values are encoded into JSON
+with tagged objects for what JSON lacks (tuples, non-string dict keys,
+bytes, non-finite floats, arrays, tensors). Decoding builds fresh objects
+of trusted types only (plain Python containers, ``numpy.ndarray``,
+``torch.Tensor``), so nothing the student's process sends can carry
+behaviour into the runner.
+
+Framing: each message is an 8-byte big-endian length followed by UTF-8 JSON.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import math
+import os
+import struct
+import sys
+from typing import Any, Callable
+
+HEADER = struct.Struct(">Q")
+MAX_MESSAGE_BYTES = 512 * 1024 * 1024
+MAX_DEPTH = 64
+
+# dtypes that may cross the wire; anything else is refused
+NUMPY_DTYPES = {
+    "bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
+    "float16", "float32", "float64", "complex64", "complex128",
+}
+TORCH_DTYPES = {
+    "bool", "int8", "int16", "int32", "int64", "uint8",
+    "float16", "bfloat16", "float32", "float64", "complex64", "complex128",
+}
+
+
+class WireError(ValueError):
+    """A message could not be encoded or decoded."""
+
+
+class Unencodable(Exception):
+    """Raised by ``encode`` for a value that is not plain data (the worker turns it into a handle)."""
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _unb64(text: Any) -> bytes:
+    if not isinstance(text, str):
+        raise WireError("expected base64 text")
+    return base64.b64decode(text.encode("ascii"), validate=True)
+
+
+def encode(value: Any, on_unencodable: Callable[[Any], Any] | None = None, _depth: int = 0) -> Any:
+    """Encode ``value`` as JSON-ready data.
+
+    ``on_unencodable(obj)`` is called for values that are not plain data and
+    must return an already-encoded replacement (the worker returns a handle);
+    without it such a value raises ``Unencodable``.
+    """
+    if _depth > MAX_DEPTH:
+        raise WireError("value nested too deeply")
+    d = _depth + 1
+    t = type(value)
+    if value is None or t is bool or t is str:
+        return value
+    if t is int:
+        if abs(value) < 2**53:
+            return value
+        return {"$int": str(value)}
+    if t is float:
+        if math.isfinite(value):
+            return value
+        return {"$float": repr(value)}
+    if t is list:
+        return [encode(v, on_unencodable, d) for v in value]
+    if t is tuple:
+        return {"$tuple": [encode(v, on_unencodable, d) for v in value]}
+    if t is dict or _is_plain_mapping(value):
+        return {"$dict": [[encode(k, on_unencodable, d), encode(v, on_unencodable, d)] for k, v in value.items()]}
+    if t is set or t is frozenset:
+        return {"$set" if t is set else "$frozenset": [encode(v, on_unencodable, d) for v in value]}
+    if t is bytes or t is bytearray:
+        return {"$bytes": _b64(bytes(value))}
+    if t is complex:
+        return {"$complex": [repr(value.real), repr(value.imag)]}
+    np = sys.modules.get("numpy")
+    if np is not None:
+        if t is np.ndarray:
+            return _encode_ndarray(np, value)
+        if isinstance(value, np.generic) and type(value).__module__ == "numpy":
+            arr = np.asarray(value)
+            if arr.dtype.name in NUMPY_DTYPES:
+                return {"$npscalar": _encode_ndarray(np, arr)["$ndarray"]}
+    torch = sys.modules.get("torch")
+    if torch is not None and t in (torch.Tensor, torch.nn.Parameter):
+        return _encode_tensor(torch, value)
+    if torch is not None and t is torch.Size:
+        return {"$tuple": [int(v) for v in value]}
+    if torch is not None and t is torch.dtype:
+        return {"$torch_dtype": str(value).removeprefix("torch.")}
+    if _is_iterator(value):
+        return [encode(v, on_unencodable, d) for v in _bounded(value)]
+    if on_unencodable is not None:
+        return on_unencodable(value)
+    raise Unencodable(f"cannot send a {t.__module__}.{t.__qualname__} as data")
+
+
+def _is_plain_mapping(value: Any) -> bool:
+    import collections
+
+    return type(value) in (collections.OrderedDict, collections.Counter, collections.defaultdict)
+
+
+def _is_iterator(value: Any) -> bool:
+    import types
+
+    return isinstance(value, (types.GeneratorType, map, filter, zip, enumerate, range, reversed)) or type(
+        value
+    ).__name__ in ("dict_keys", "dict_values", "dict_items")
+
+
+def _bounded(iterable: Any, limit: int = 1_000_000):
+    for i, item in enumerate(iterable):
+        if i >= limit:
+            raise WireError("iterator yielded more than a million items")
+        yield item
+
+
+def _encode_ndarray(np: Any, arr: Any) -> dict:
+    if arr.dtype.name not in NUMPY_DTYPES:
+        if arr.dtype.kind in "OUS":
+            return {"$ndarray_list": {"dtype": arr.dtype.kind, "value": encode(arr.tolist())}}
+        raise Unencodable(f"cannot send a numpy array of dtype {arr.dtype}")
+    arr = np.ascontiguousarray(arr)
+    return {"$ndarray": {"dtype": arr.dtype.name, "shape": list(arr.shape), "data": _b64(arr.tobytes())}}
+
+
+def _encode_tensor(torch: Any, tensor: Any) -> dict:
+    t = tensor.detach()
+    if t.is_sparse or t.layout != torch.strided:
+        t = t.to_dense()
+    dtype = str(t.dtype).removeprefix("torch.")
+    if dtype not in TORCH_DTYPES:
+        raise Unencodable(f"cannot send a tensor of dtype {t.dtype}")
+    device = t.device.type
+    t = t.cpu().contiguous()
+    raw = t.view(torch.int16) if t.dtype == torch.bfloat16 else t
+    return {
+        "$tensor": {
+            "dtype": dtype,
+            "shape": list(t.shape),
+            "data": _b64(raw.numpy().tobytes()),
+            "requires_grad": bool(tensor.requires_grad),
+            "device": device,
+        }
+    }
+
+
+def decode(data: Any, resolve_handle: Callable[[dict], Any] | None = None, _depth: int = 0) -> Any:
+    """Decode JSON-ready data into fresh objects of trusted types."""
+    if _depth > MAX_DEPTH:
+        raise WireError("value nested too deeply")
+    d = _depth + 1
+    if data is None or isinstance(data, (bool, str, int, float)):
+        return data
+    if isinstance(data, list):
+        return [decode(v, resolve_handle, d) for v in data]
+    if not isinstance(data, dict) or len(data) != 1:
+        raise WireError("malformed value")
+    (tag, body), = data.items()
+    if tag == "$tuple":
+        return tuple(decode(v, resolve_handle, d) for v in _list(body))
+    if tag == "$dict":
+        out = {}
+        for pair in _list(body):
+            if not isinstance(pair, list) or len(pair) != 2:
+                raise WireError("malformed dict item")
+            out[_hashable(decode(pair[0], resolve_handle, d))] = decode(pair[1], resolve_handle, d)
+        return out
+    if tag in ("$set", "$frozenset"):
+        items = (_hashable(decode(v, resolve_handle, d)) for v in _list(body))
+        return set(items) if tag == "$set" else frozenset(items)
+    if tag == "$bytes":
+        return _unb64(body)
+    if tag == "$int":
+        return int(str(body))
+    if tag == "$float":
+        if body not in ("nan", "inf", "-inf"):
+            raise WireError("malformed float")
+        return float(body)
+    if tag == "$complex":
+        return complex(float(body[0]), float(body[1]))
+    if tag == "$ndarray":
+        return _decode_ndarray(body)
+    if tag == "$npscalar":
+        return _decode_ndarray(body)[()]
+    if tag == "$ndarray_list":
+        import numpy as np
+
+        return np.array(decode(body["value"], resolve_handle, d), dtype=object if body["dtype"] == "O" else None)
+    if tag == "$tensor":
+        return _decode_tensor(body)
+    if tag == "$torch_dtype":
+        import torch
+
+        if body not in TORCH_DTYPES:
+            raise WireError("unknown dtype")
+        return getattr(torch, body)
+    if tag == "$handle":
+        if resolve_handle is None:
+            raise WireError("unexpected handle")
+        return resolve_handle(body)
+    raise WireError(f"unknown tag {tag!r}")
+
+
+def _list(body: Any) -> list:
+    if not isinstance(body, list):
+        raise WireError("expected a list")
+    return body
+
+
+def _hashable(value: Any) -> Any:
+    try:
+        hash(value)
+    except TypeError:
+        raise WireError("unhashable dict key or set item") from None
+    return value
+
+
+def _decode_ndarray(body: dict) -> Any:
+    import numpy as np
+
+    dtype = body.get("dtype")
+    if dtype not in NUMPY_DTYPES:
+        raise WireError(f"refused dtype {dtype!r}")
+    shape = tuple(int(s) for s in body["shape"])
+    raw = _unb64(body["data"])
+    arr = np.frombuffer(raw, dtype=np.dtype(dtype))
+    if arr.size != math.prod(shape):
+        raise WireError("array data does not match its shape")
+    return arr.reshape(shape).copy()
+
+
+def _decode_tensor(body: dict) -> Any:
+    import torch
+
+    dtype = body.get("dtype")
+    if dtype not in TORCH_DTYPES:
+        raise WireError(f"refused dtype {dtype!r}")
+    shape = tuple(int(s) for s in body["shape"])
+    raw = bytearray(_unb64(body["data"]))
+    storage_dtype = torch.int16 if dtype == "bfloat16" else getattr(torch, dtype)
+    numel = math.prod(shape)
+    if numel == 0:
+        t = torch.empty(shape, dtype=storage_dtype)
+    else:
+        t = torch.frombuffer(raw, dtype=storage_dtype)
+        if t.numel() != numel:
+            raise WireError("tensor data does not match its shape")
+        t = t.reshape(shape).clone()
+    if dtype == "bfloat16":
+        t = t.view(torch.bfloat16)
+    device = body.get("device", "cpu")
+    if device != "cpu" and os.environ.get("AUTOGRADER_KEEP_DEVICE") == "1" and torch.cuda.is_available():
+        t = t.to(device)
+    return t
+
+
+# ---- framing -------------------------------------------------------------------------------------
+
+
+def send_message(fd: int, message: dict) -> None:
+    payload = json.dumps(message, separators=(",", ":"), allow_nan=False).encode("utf-8")
+    _write_all(fd, HEADER.pack(len(payload)) + payload)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        n = os.write(fd, view)
+        view = view[n:]
+
+
+def read_exact(fd: int, n: int) -> bytes:
+    chunks = []
+    while n:
+        chunk = os.read(fd, min(n, 1 << 20))
+        if not chunk:
+            raise EOFError("pipe closed")
+        chunks.append(chunk)
+        n -= len(chunk)
+    return b"".join(chunks)
+
+
+def parse_payload(payload: bytes) -> dict:
+    try:
+        message = json.loads(payload.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        raise WireError(f"malformed message: {exc}") from None
+    if not isinstance(message, dict):
+        raise WireError("malformed message: not an object")
+    return message
+
+
+def read_message(fd: int) -> dict:
+    (length,) = HEADER.unpack(read_exact(fd, HEADER.size))
+    if length > MAX_MESSAGE_BYTES:
+        raise WireError(f"message of {length} bytes is over the limit")
+    return parse_payload(read_exact(fd, length))
