@@ -121,7 +121,9 @@ def time_staged(fn: Callable, staged: list, backward: bool) -> tuple[list, float
         from torch.utils import benchmark
 
         number = len(staged) - WARMUP
-        timer = benchmark.Timer(stmt="step()", globals={"step": step}, num_threads=torch.get_num_threads())
+        # one thread, as torch.utils.benchmark does by default: on a small shared
+        # machine, multi-threaded timings of two workers disturb each other
+        timer = benchmark.Timer(stmt="step()", globals={"step": step}, num_threads=1)
         measurement = timer.timeit(number)
         inner = measurement.mean * number
     else:

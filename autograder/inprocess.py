@@ -50,7 +50,10 @@ class InProcessLab:
         return getattr(self._module, name)
 
     def get(self, name: str) -> Any:
-        return getattr(self._module, name)
+        value: Any = self._module
+        for part in name.split("."):
+            value = getattr(value, part)
+        return value
 
     def vjp(self, fn: Any, *args: Any, grad_output: Any, wrt=(0,), params: bool = False, **kwargs: Any) -> calls.VJP:
         return calls.run_vjp(fn, args, kwargs, grad_output, list(wrt), params)

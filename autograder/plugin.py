@@ -137,6 +137,12 @@ def describe_failure(excinfo: pytest.ExceptionInfo | None) -> tuple[str, str]:
     return "checker", f"your result could not be checked ({type(exc).__name__}: {str(exc)[:300]})"
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    if RUNNER is not None:
+        with RUNNER.results_path.open("a", encoding="utf-8") as fh:
+            fh.write(json.dumps({"collected": [item.nodeid for item in items]}) + "\n")
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item: pytest.Item) -> None:
     if RUNNER is not None:

@@ -54,6 +54,7 @@ def build(
     incidents: list[dict] = []
     output = ""
     isolation: list[str] = []
+    collected: set[str] | None = None
     done = False
     for rec in records:
         if "test" in rec:
@@ -63,6 +64,8 @@ def build(
         elif "worker" in rec:
             incidents = rec["worker"].get("incidents", [])
             output = rec["worker"].get("output", "")
+        elif "collected" in rec:
+            collected = set(rec["collected"])
         elif "isolation" in rec:
             isolation = rec["isolation"]
         elif rec.get("done"):
@@ -78,6 +81,9 @@ def build(
             continue
         passed = rec["outcome"] == "passed"
         tests.append(_test_entry(test_id, rec.get("description", ""), max_points, passed, rec.get("kind", ""), rec.get("feedback", ""), rec.get("time_s", 0.0)))
+    if collected is not None:
+        for test_id in sorted(set(lab.tests) - collected):
+            warnings.append(f"test {test_id} is in the manifest but was not collected: it earned nothing (tell the course staff)")
     for test_id in sorted(set(seen) - set(lab.tests)):
         warnings.append(f"test {test_id} ran but is not in the manifest: it earned nothing (tell the course staff)")
 

@@ -172,6 +172,8 @@ def worker_environment(home: str) -> dict[str, str]:
         "TRANSFORMERS_OFFLINE": "1",
         "HF_DATASETS_OFFLINE": "1",
         "MPLBACKEND": "Agg",
+        # idle OpenMP threads must not spin: they would steal the CPU from the other worker being timed
+        "OMP_WAIT_POLICY": "PASSIVE",
         "NO_PROXY": "*",
     }
 

@@ -238,10 +238,9 @@ def _decode_ndarray(body: dict) -> Any:
         raise WireError(f"refused dtype {dtype!r}")
     shape = tuple(int(s) for s in body["shape"])
     raw = _unb64(body["data"])
-    arr = np.frombuffer(raw, dtype=np.dtype(dtype))
-    if arr.size != math.prod(shape):
+    if len(raw) != math.prod(shape) * np.dtype(dtype).itemsize:
         raise WireError("array data does not match its shape")
-    return arr.reshape(shape).copy()
+    return np.frombuffer(raw, dtype=np.dtype(dtype)).reshape(shape).copy()
 
 
 def _decode_tensor(body: dict) -> Any:
@@ -254,13 +253,12 @@ def _decode_tensor(body: dict) -> Any:
     raw = bytearray(_unb64(body["data"]))
     storage_dtype = torch.int16 if dtype == "bfloat16" else getattr(torch, dtype)
     numel = math.prod(shape)
+    if len(raw) != numel * storage_dtype.itemsize:
+        raise WireError("tensor data does not match its shape")
     if numel == 0:
         t = torch.empty(shape, dtype=storage_dtype)
     else:
-        t = torch.frombuffer(raw, dtype=storage_dtype)
-        if t.numel() != numel:
-            raise WireError("tensor data does not match its shape")
-        t = t.reshape(shape).clone()
+        t = torch.frombuffer(raw, dtype=storage_dtype).reshape(shape).clone()
     if dtype == "bfloat16":
         t = t.view(torch.bfloat16)
     device = body.get("device", "cpu")

@@ -1,0 +1,51 @@
+"""Shared fixtures for the suite's own tests: a small copy of a course."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from autograder import grading
+from autograder.course import Course
+
+FIXTURE_COURSE = Path(__file__).parent / "fixtures" / "course"
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def toy_course(tmp_path: Path) -> Course:
+    root = tmp_path / "course"
+    shutil.copytree(FIXTURE_COURSE, root)
+    return Course(root)
+
+
+@pytest.fixture
+def toy_lab(toy_course: Course):
+    return toy_course.lab("lab98_toy")
+
+
+@pytest.fixture
+def submit(tmp_path: Path, toy_course: Course):
+    """Write a submission folder whose toy.py is the reference plus ``extra`` code
+    (or exactly ``source``), grade it without timing, and return the report."""
+
+    def run(extra: str = "", source: str | None = None, files: dict[str, str] | None = None, timing: bool = False) -> dict:
+        folder = tmp_path / "class" / "student" / "lab98_toy"
+        if folder.exists():
+            shutil.rmtree(folder)
+        folder.mkdir(parents=True)
+        reference = (toy_course.root / "reference/lab98_toy/solution/toy.py").read_text()
+        (folder / "toy.py").write_text(source if source is not None else reference + "\n" + extra)
+        for name, text in (files or {}).items():
+            (folder / name).write_text(text)
+        lab = toy_course.lab("lab98_toy")
+        hide = grading.hidden_paths(toy_course, None, folder.parent, ())
+        return grading.run_lab(toy_course, lab, folder, "student", grading.GradeOptions(timing=timing), hide)
+
+    return run
+
+
+def by_name(report: dict) -> dict[str, dict]:
+    return {t["name"].split("::")[-1]: t for t in report["tests"]}

@@ -1,0 +1,124 @@
+"""The engine end to end on a toy lab: points, partial credit, and every way student code can fail."""
+
+import json
+
+import jsonschema
+import pytest
+
+from autograder import report
+from autograder.course import load_schema
+from conftest import by_name
+
+
+def test_reference_earns_every_test_point(submit):
+    r = submit()
+    assert r["score"] == 10 and r["max_score"] == 12  # the kernel's 2 points need timing
+    assert all(t["status"] == "passed" for t in r["tests"])
+    jsonschema.validate({k: v for k, v in r.items() if not k.startswith("_")}, load_schema("report.schema.json"))
+
+
+def test_stub_earns_nothing(toy_course, tmp_path):
+    from autograder import grading
+
+    lab = toy_course.lab("lab98_toy")
+    r = grading.run_lab(toy_course, lab, lab.assignment_dir, "stub", grading.GradeOptions(timing=False), [])
+    assert r["score"] == 0
+    feedback = by_name(r)["test_add"]["feedback"]
+    assert "NotImplementedError" in feedback and "TODO" in feedback
+
+
+def test_partial_credit_per_test(submit):
+    r = submit("def add(a, b):\n    return a - b\n")
+    tests = by_name(r)
+    assert tests["test_add"]["status"] == "failed" and tests["test_add"]["feedback"] == "add(2, 3) is wrong"
+    assert r["score"] == 8
+
+
+def test_feedback_hides_expected_values_and_test_code(submit):
+    r = submit("def scale(x, factor):\n    return x * factor + 1\n")
+    text = by_name(r)["test_scale"]["feedback"]
+    assert "4 of 4 values differ" in text
+    assert "np.arange" not in text and "[0. 2. 4. 6.]" not in text
+
+
+@pytest.mark.parametrize(
+    "source, words",
+    [
+        ("def add(a, b)\n    return a + b\n", ["SyntaxError", "line 1"]),
+        ("raise RuntimeError('broken at import')\n", ["RuntimeError", "broken at import"]),
+        ("import sys\nsys.exit(0)\n", ["SystemExit"]),
+        ("import no_such_module_anywhere\n", ["ModuleNotFoundError"]),
+        (b"\xff\xfe\x00bad bytes".decode("latin-1"), ["could not be imported"]),
+    ],
+)
+def test_import_failures_are_explained(submit, source, words):
+    r = submit(source=source)
+    assert r["score"] == 0 and r["status"] == "graded"
+    text = json.dumps(r)
+    for w in words:
+        assert w in text
+
+
+def test_exit_in_a_function_fails_only_that_test(submit):
+    r = submit("def add(a, b):\n    import os\n    os._exit(0)\n")
+    tests = by_name(r)
+    assert tests["test_add"]["status"] == "failed" and "exit" in tests["test_add"]["feedback"]
+    assert r["score"] == 8
+    assert any(i["kind"] == "exit" for i in r["incidents"])
+
+
+def test_system_exit_in_a_function(submit):
+    r = submit("def add(a, b):\n    raise SystemExit(0)\n")
+    assert by_name(r)["test_add"]["status"] == "failed" and r["score"] == 8
+    assert any("tried to exit" in i["message"] for i in r["incidents"])
+
+
+def test_endless_loop_times_out_and_the_rest_is_graded(submit):
+    r = submit("def add(a, b):\n    while True:\n        pass\n")
+    tests = by_name(r)
+    assert tests["test_add"]["kind"] == "timeout" and "timed out" in tests["test_add"]["feedback"]
+    assert r["score"] == 8
+
+
+def test_memory_bomb_is_stopped(submit):
+    r = submit("def add(a, b):\n    x = bytearray(16 * 1024**3)\n    return 5\n")
+    assert by_name(r)["test_add"]["status"] == "failed" and r["score"] == 8
+    assert any(i["kind"] == "memory" for i in r["incidents"])
+
+
+def test_output_flood_is_cut(submit):
+    r = submit("def add(a, b):\n    import sys\n    sys.stdout.write('y' * 50_000_000)\n    return a + b\n")
+    assert r["score"] == 10
+    assert len(r["output"]) < 70_000 and "more bytes of output cut" in r["output"]
+
+
+def test_conftest_in_submission_is_ignored(submit):
+    r = submit(files={"conftest.py": "raise SystemExit(1)\n"})
+    assert r["score"] == 10 and any("conftest.py" in w for w in r["warnings"])
+
+
+def test_missing_entry_file(toy_course, tmp_path):
+    from autograder import grading
+
+    folder = tmp_path / "empty" / "lab98_toy"
+    folder.mkdir(parents=True)
+    r = grading.run_lab(toy_course, toy_course.lab("lab98_toy"), folder, "x", grading.GradeOptions(timing=False), [])
+    assert r["score"] == 0 and r["status"] == "error" and "toy.py is missing" in r["errors"][0]
+
+
+def test_same_submission_same_score(submit):
+    extra = "def add(a, b):\n    return a * b\n"
+    assert submit(extra)["score"] == submit(extra)["score"]
+
+
+def test_tests_missing_from_the_manifest_earn_nothing(toy_course, submit):
+    path = toy_course.root / "reference/lab98_toy/tests/test_hidden.py"
+    path.write_text(path.read_text() + "\n\ndef test_unlisted(lab):\n    pass\n")
+    r = submit()
+    assert r["score"] == 10
+    assert any("test_unlisted" in w and "not in the manifest" in w for w in r["warnings"])
+
+
+def test_html_report_renders(submit):
+    html = report.render_html(submit("def add(a, b):\n    return 0\n"))
+    assert "<html" in html and "add(2, 3) is wrong" in html and "8 / 12" in html

@@ -1,0 +1,64 @@
+"""Kernel timing: fair against itself, slower code earns less, skipped work is caught."""
+
+import pytest
+
+from autograder.course import Course
+from autograder.remote import WorkerClient
+from autograder.runner import worker_spec
+from autograder.timing import KernelTimer, checksums_match
+
+
+@pytest.fixture
+def clients(toy_course: Course, tmp_path):
+    made = []
+
+    def make(extra: str = "") -> WorkerClient:
+        lab = toy_course.lab("lab98_toy")
+        folder = tmp_path / f"w{len(made)}"
+        folder.mkdir()
+        (folder / "toy.py").write_text((lab.solution_dir / "toy.py").read_text() + "\n" + extra)
+        client = WorkerClient(worker_spec(lab, folder, [], f"t{len(made)}"))
+        client.start()
+        made.append(client)
+        return client
+
+    yield make
+    for c in made:
+        c.close()
+
+
+def timer(toy_course, candidate, reference):
+    lab = toy_course.lab("lab98_toy")
+    return KernelTimer(lab, lab.kernels[0], candidate, reference, seed=1)
+
+
+def test_reference_against_itself_earns_full_marks(toy_course, clients):
+    result = timer(toy_course, clients(), clients()).run()
+    assert result.status == "timed" and result.points == 2, result
+    assert 0.6 < result.ratio < 1.5 and len(result.ratios) == 7
+
+
+def test_slow_kernel_earns_less(toy_course, clients):
+    slow = "import time as _t\n_fast = matmul\ndef matmul(a, b):\n    _t.sleep(0.1)\n    return _fast(a, b)\n"
+    result = timer(toy_course, clients(slow), clients()).run()
+    assert result.status == "timed" and result.ratio > 3 and result.points == 0, result
+
+
+def test_skipped_work_is_caught(toy_course, clients):
+    cheat = "import torch as _torch\ndef matmul(a, b):\n    return _torch.zeros(a.shape[0], b.shape[1], requires_grad=True) + 0\n"
+    result = timer(toy_course, clients(cheat), clients()).run()
+    assert result.status == "failed" and result.points == 0 and "did not match" in result.message
+
+
+def test_patched_timer_gains_nothing(toy_course, clients):
+    patch = "import time as _t, timeit as _ti\n_ti.default_timer = lambda: 0.0\n_t.perf_counter = lambda: 0.0\n"
+    result = timer(toy_course, clients(patch), clients()).run()
+    assert result.status == "timed" and 0.6 < result.ratio < 1.5
+
+
+def test_checksum_comparison():
+    a = {"$sum": [1.0, 2.0, 3.0, [2]]}
+    assert checksums_match(a, {"$sum": [1.0, 2.0, 3.0, [2]]}, 1e-3)
+    assert not checksums_match(a, {"$sum": [1.0, 2.0, 3.0, [3]]}, 1e-3)
+    assert not checksums_match(a, {"$sum": [1.0, 2.0, 30.0, [2]]}, 1e-3)
+    assert not checksums_match({"$sum": [float("nan"), 2.0, 3.0, [2]]}, a, 1e-3)
