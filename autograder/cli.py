@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from autograder.course import Course, CourseError
@@ -93,7 +94,7 @@ def _print_results(results: list[dict]) -> None:
     table = Table("student", "lab", "score", "notes")
     for r in results:
         notes = "; ".join(r.get("errors", []) + [i["message"] for i in r.get("incidents", [])][:2])
-        table.add_row(r["student"], r["lab"]["id"], f"{r['score']:g} / {r['max_score']:g}", notes[:120])
+        table.add_row(escape(r["student"]), r["lab"]["id"], f"{r['score']:g} / {r['max_score']:g}", escape(notes[:120]))
     console.print(table)
 
 

@@ -68,6 +68,9 @@ def assert_close(actual: Any, expected: Any, *, atol: float = 1e-6, rtol: float 
         if math.isnan(e):
             check(math.isnan(a), f"{what}: expected NaN")
             return
+        if math.isinf(e):
+            check(a == e, f"{what}: expected an infinite value")
+            return
         check(abs(a - e) <= atol + rtol * abs(e), f"{what}: off by {abs(a - e):.3g} (tolerance {atol + rtol * abs(e):.3g})")
         return
     a, e = _to_numpy(actual), _to_numpy(expected)

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Callable
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from autograder import grading, sandbox
@@ -134,7 +135,7 @@ def _jobs_for(course: Course, lab: Lab, timing: bool) -> tuple[list[Callable[[],
                 r = _grade(course, lab, folder, f"variant-{variant.stem}", False)
             finally:
                 shutil.rmtree(folder, ignore_errors=True)
-            failed = [t["name"].split("::")[-1] for t in r["tests"] if t["status"] != "passed"]
+            failed = [t["name"].split("::", 1)[-1] for t in r["tests"] if t["status"] != "passed"]
             lost = tests_max - r["score"]
             detail = f"{r['score']:g}/{tests_max:g}; fails {len(failed)}: {', '.join(failed[:4])}{' ...' if len(failed) > 4 else ''}"
             return Check(lab.id, f"variant {variant.stem} loses points", lost > 1e-9, detail, time.monotonic() - start)
@@ -183,7 +184,7 @@ def validate_labs(course: Course, lab_ids: list[str], jobs: int, timing: bool, c
     checks.sort(key=lambda c: c.lab)
     table = Table("lab", "check", "result", "detail", "s", title="autograder validate")
     for c in checks:
-        table.add_row(c.lab, c.name, "[green]ok[/]" if c.ok else "[red]FAIL[/]", c.detail, f"{c.seconds:.1f}")
+        table.add_row(c.lab, escape(c.name), "[green]ok[/]" if c.ok else "[red]FAIL[/]", escape(c.detail), f"{c.seconds:.1f}")
     console.print(table)
     ok = all(c.ok for c in checks)
     failed = sum(not c.ok for c in checks)

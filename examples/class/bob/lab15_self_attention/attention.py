@@ -1,0 +1,186 @@
+"""Lab 15: self-attention.
+
+Scaled dot-product attention from scratch, with the same conventions as
+``torch.nn.functional.scaled_dot_product_attention`` (SDPA): a numerically
+stable softmax, causal / boolean / additive / key-padding masks, dropout on
+the attention weights, and a single-head self-attention ``nn.Module``.
+
+Conventions used throughout
+---------------------------
+* Shapes: queries ``(..., L, E)``, keys ``(..., S, E)``, values ``(..., S, Ev)``
+  with the same leading (batch) dimensions, any number of them (zero
+  included). The scores and weights have shape ``(..., L, S)``, the output
+  ``(..., L, Ev)``.
+* Dtypes: float32 and float64. Query, key, value (and a float mask) share
+  one dtype, and every returned tensor has that dtype.
+* A *fully masked* query row (one that may attend to no key at all) gets
+  all-zero attention weights and therefore an all-zero output row, never
+  NaN; its gradients are zero as well. (Recent PyTorch versions of SDPA
+  also give zeros there; older ones give NaN.)
+
+You may use ``torch`` tensor operations (``matmul``, ``exp``, ``amax``,
+``where``, ``rand``, ``nn.Linear``...) but not ``torch.softmax``,
+``torch.nn.functional.softmax``, ``scaled_dot_product_attention`` or
+``nn.MultiheadAttention``. Keep ``import torch`` at the top of this file:
+the grader builds a ``torch.Generator`` through your module's ``torch``.
+"""
+
+from __future__ import annotations
+
+import math  # noqa: F401  (math.sqrt is handy)
+
+import torch
+from torch import nn
+
+
+def softmax(x: torch.Tensor, dim: int = -1) -> torch.Tensor:
+    """Numerically stable softmax of ``x`` along ``dim``.
+
+    ``softmax(x)_i = exp(x_i - m) / sum_j exp(x_j - m)`` where ``m`` is the
+    maximum along ``dim``: subtracting it changes nothing mathematically but
+    keeps ``exp`` from overflowing (inputs around 1e4 must work in float32).
+
+    Args:
+        x: a floating-point tensor (float32 or float64) of any shape. Entries
+            may be ``-inf`` (they get probability 0); NaN and ``+inf`` are not
+            allowed (the result is then unspecified).
+        dim: the dimension to normalise over (negative values count from
+            the end).
+
+    Returns:
+        A tensor of the same shape and dtype as ``x``, non-negative, whose
+        slices along ``dim`` sum to 1 -- except slices that are entirely
+        ``-inf``, which become all zeros (not NaN). Differentiable with
+        autograd; the gradient of an all ``-inf`` slice is zero.
+    """
+    raise NotImplementedError("TODO: stable softmax (subtract the max; all -inf slices give zeros)")
+
+
+def scaled_dot_product_attention(
+    query: torch.Tensor,
+    key: torch.Tensor,
+    value: torch.Tensor,
+    attn_mask: torch.Tensor | None = None,
+    dropout_p: float = 0.0,
+    is_causal: bool = False,
+    scale: float | None = None,
+    *,
+    key_padding_mask: torch.Tensor | None = None,
+    training: bool = True,
+    generator: torch.Generator | None = None,
+    need_weights: bool = False,
+) -> torch.Tensor | tuple[torch.Tensor, torch.Tensor]:
+    """Scaled dot-product attention, ``softmax(Q K^T * scale + masks) V``.
+
+    Steps:
+      1. scores ``(..., L, S) = query @ key^T * scale``, with
+         ``scale = 1 / sqrt(E)`` by default (``E`` = the query/key feature
+         size, NOT the value size ``Ev``);
+      2. masking (all masks given are applied together):
+         * ``is_causal=True``: query ``i`` may attend key ``j`` only if
+           ``j <= i``. For ``L != S`` this is the *top-left aligned* lower
+           triangle, as in SDPA: ``torch.ones(L, S).tril()``; so with
+           ``L > S`` the last queries see every key, and with ``L < S`` the
+           last keys are seen by no query;
+         * ``attn_mask`` of dtype bool: ``True`` = may attend, ``False`` = may
+           not (the score becomes ``-inf``);
+         * ``attn_mask`` of a float dtype: added to the scores (use ``-inf``
+           to forbid, 0 to leave alone, anything else as a bias);
+         * ``key_padding_mask`` (bool, shape ``(..., S)``): ``True`` = this key
+           is padding and may NOT be attended (the convention of
+           ``nn.MultiheadAttention``; note it is the opposite of a bool
+           ``attn_mask``). It applies to every query: it is broadcast as
+           ``key_padding_mask[..., None, :]`` against the scores, so for
+           queries of shape ``(B, H, L, E)`` pass shape ``(B, 1, S)``, and for
+           ``(B, L, E)`` pass ``(B, S)``;
+      3. weights = ``softmax(scores)`` over the keys (the last dimension), a
+         fully masked row giving all zeros (see :func:`softmax`);
+      4. dropout on the weights when ``training`` and ``dropout_p > 0``: each
+         weight is independently zeroed with probability ``dropout_p`` and
+         the kept ones are multiplied by ``1 / (1 - dropout_p)``, so the
+         expected output equals the output without dropout. Random numbers
+         come from ``generator`` (or torch's global generator when it is
+         None), so the same seed gives the same result;
+      5. output = weights ``@ value``.
+
+    Args:
+        query: ``(..., L, E)`` float32 or float64.
+        key: ``(..., S, E)``, same dtype and leading dims as ``query``.
+        value: ``(..., S, Ev)``, same dtype and leading dims; ``Ev`` may
+            differ from ``E``.
+        attn_mask: optional bool or float mask broadcastable to
+            ``(..., L, S)`` (for example ``(L, S)``); a float mask has the
+            dtype of ``query``.
+        dropout_p: dropout probability on the attention weights, in ``[0, 1)``.
+        is_causal: apply the causal mask described above.
+        scale: the factor the scores are multiplied by; None means
+            ``1 / sqrt(E)``.
+        key_padding_mask: optional bool tensor, ``True`` = padding (see above).
+        training: dropout is applied only when this is True (the default,
+            like SDPA, which applies ``dropout_p`` whenever it is given).
+        generator: optional ``torch.Generator`` for the dropout's random
+            numbers.
+        need_weights: also return the attention weights.
+
+    Returns:
+        The output ``(..., L, Ev)`` in the dtype of ``query``; with
+        ``need_weights=True`` the tuple ``(output, weights)``, where
+        ``weights`` ``(..., L, S)`` are the weights actually multiplied with
+        ``value`` (after masking, softmax and dropout), so that
+        ``output == weights @ value``. Differentiable with respect to query,
+        key and value.
+
+    Raises:
+        ValueError: if ``query`` and ``key`` have different feature sizes
+            ``E``; if ``key`` and ``value`` have different lengths ``S``; if
+            ``dropout_p`` is not in ``[0, 1)``; if both ``attn_mask`` and
+            ``is_causal=True`` are given (as SDPA does; combine them into
+            one mask yourself instead).
+    """
+    raise NotImplementedError("TODO: scores, masks, softmax, dropout, weights @ value")
+
+
+class SelfAttention(nn.Module):
+    """Single-head self-attention: queries, keys and values all come from ``x``.
+
+    ``forward(x) = out_proj(attention(q_proj(x), k_proj(x), v_proj(x)))``
+    with the default scale ``1 / sqrt(d_model)``.
+
+    Submodules (their names are the ``state_dict`` keys, e.g.
+    ``"q_proj.weight"``, ``"q_proj.bias"``): ``q_proj``, ``k_proj``,
+    ``v_proj``, ``out_proj``, each an ``nn.Linear(d_model, d_model, bias=bias)``
+    with PyTorch's default initialisation. No other parameters or buffers.
+
+    Args:
+        d_model: the model width (input and output feature size).
+        bias: whether the four projections have a bias.
+        dropout: dropout probability on the attention weights, in ``[0, 1)``;
+            applied only in training mode (``module.train()``), never after
+            ``module.eval()``. Stored as the float attribute ``dropout``.
+
+    Raises:
+        ValueError: if ``dropout`` is not in ``[0, 1)``.
+    """
+
+    def __init__(self, d_model: int, bias: bool = True, dropout: float = 0.0) -> None:
+        raise NotImplementedError("TODO: super().__init__(), check dropout, store d_model and dropout, create q_proj, k_proj, v_proj, out_proj")
+
+    def forward(
+        self,
+        x: torch.Tensor,
+        key_padding_mask: torch.Tensor | None = None,
+        is_causal: bool = False,
+    ) -> torch.Tensor:
+        """Self-attention over the sequence ``x``.
+
+        Args:
+            x: ``(batch, seq, d_model)`` in the dtype of the parameters.
+            key_padding_mask: optional bool ``(batch, seq)``, ``True`` = that
+                position is padding: no position attends to it (its own
+                output row is still computed normally).
+            is_causal: position ``i`` attends only to positions ``<= i``.
+
+        Returns:
+            ``(batch, seq, d_model)``, same dtype as ``x``.
+        """
+        raise NotImplementedError("TODO: project x to q, k, v, attend, project the result with out_proj")
