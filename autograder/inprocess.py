@@ -55,6 +55,9 @@ class InProcessLab:
             value = getattr(value, part)
         return value
 
+    def map(self, fn: Any, args_list: Any) -> list:
+        return [fn(*args) for args in args_list]
+
     def vjp(self, fn: Any, *args: Any, grad_output: Any, wrt=(0,), params: bool = False, **kwargs: Any) -> calls.VJP:
         return calls.run_vjp(fn, args, kwargs, grad_output, list(wrt), params)
 
@@ -63,6 +66,18 @@ class InProcessLab:
 
     def get_file(self, path: str) -> bytes:
         return Path(path).read_bytes()
+
+    def reset_memory_peak(self) -> None:
+        """Start measuring peak memory (here: Python allocations, with tracemalloc)."""
+        import tracemalloc
+
+        tracemalloc.stop()
+        tracemalloc.start()
+
+    def memory_peak_mb(self) -> float:
+        import tracemalloc
+
+        return tracemalloc.get_traced_memory()[1] / 2**20
 
     def manual_seed(self, seed: int) -> None:
         random.seed(seed)

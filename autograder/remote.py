@@ -98,6 +98,7 @@ class WorkerSpec:
     total_s: float = 120.0
     threads: int | None = None
     label: str = "student"
+    cpu: int | None = None  # pin the worker to this CPU (see runner.pin_to_worker_cpu)
 
 
 @dataclass
@@ -160,6 +161,7 @@ class WorkerClient:
         self.deadline_total = time.monotonic() + spec.total_s
         self.test_deadline: float | None = None
         self.busy_s = 0.0
+        self.requests = 0
 
     # ---- lifecycle --------------------------------------------------------------------------------
 
@@ -180,13 +182,15 @@ class WorkerClient:
                 stdout=out_w,
                 stderr=out_w,
                 pass_fds=(req_r, resp_w),
-                preexec_fn=lambda: sandbox.apply_rlimits(limits),
+                preexec_fn=lambda: sandbox.apply_rlimits(limits, self.spec.cpu),
             )
         finally:
             os.close(req_r)
             os.close(resp_w)
             os.close(out_w)
         self.req_w, self.resp_r = req_w, resp_r
+        os.set_blocking(resp_r, False)
+        self.inbox = bytearray()
         drain = OutputDrain(out_r)
         drain.start()
         self.drains.append(drain)
@@ -244,6 +248,34 @@ class WorkerClient:
             pass
         self.proc.wait()
 
+    # ---- memory, measured from outside (the worker cannot fake /proc) ------------------------------
+
+    def worker_pid(self) -> int:
+        """The pid of the worker's Python process (inside the namespace it is pid 1)."""
+        self.ensure_ready()
+        assert self.proc is not None
+        if not self.isolation.namespaces:
+            return self.proc.pid
+        children = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children").read_text().split()
+        if not children:
+            raise WorkerCrashed("your code's worker is gone")
+        return int(children[0])
+
+    def _status_kb(self, field_name: str) -> int:
+        for line in Path(f"/proc/{self.worker_pid()}/status").read_text().splitlines():
+            if line.startswith(field_name + ":"):
+                return int(line.split()[1])
+        raise WorkerCrashed(f"cannot read {field_name} of your code's worker")
+
+    def reset_memory_peak(self) -> None:
+        """Start a new peak-memory measurement: the peak RSS is reset to the current RSS."""
+        Path(f"/proc/{self.worker_pid()}/clear_refs").write_text("5")
+        self.memory_base_kb = self._status_kb("VmRSS")
+
+    def memory_peak_mb(self) -> float:
+        """How far the worker's resident memory rose above its level at the last reset, in MB."""
+        return max(0, self._status_kb("VmHWM") - getattr(self, "memory_base_kb", 0)) / 1024
+
     @property
     def output(self) -> str:
         text = b"".join(bytes(d.kept) for d in self.drains)[:OUTPUT_KEEP_BYTES].decode("utf-8", "replace")
@@ -257,6 +289,7 @@ class WorkerClient:
     def request(self, message: dict, timeout: float | None = None) -> Any:
         """Send one request and return the decoded value (raises for student errors)."""
         self.ensure_ready()
+        self.requests += 1
         start = time.monotonic()
         try:
             self._send(message)
@@ -309,20 +342,25 @@ class WorkerClient:
             raise WorkerCrashed(f"your code's answer was malformed: {exc}") from None
 
     def _read(self, n: int, deadline: float) -> bytes:
-        chunks = []
-        while n:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise TimeoutError
-            ready, _, _ = select.select([self.resp_r], [], [], left)
-            if not ready:
-                raise TimeoutError
-            chunk = os.read(self.resp_r, min(n, 1 << 20))
+        """Read exactly ``n`` bytes of the worker's answer by ``deadline``.
+
+        The pipe is non-blocking: an answer that is already there costs one
+        read, and select() is only used to wait (with the deadline)."""
+        buf = self.inbox
+        while len(buf) < n:
+            try:
+                chunk = os.read(self.resp_r, max(n - len(buf), 1 << 16))
+            except BlockingIOError:
+                left = deadline - time.monotonic()
+                if left <= 0 or not select.select([self.resp_r], [], [], left)[0]:
+                    raise TimeoutError from None
+                continue
             if not chunk:
                 raise EOFError
-            chunks.append(chunk)
-            n -= len(chunk)
-        return b"".join(chunks)
+            buf += chunk
+        out = bytes(buf[:n])
+        del buf[:n]
+        return out
 
     def _died(self, what: str):
         assert self.proc is not None
@@ -456,6 +494,14 @@ class RemoteObject(_Caller):
         return f"<student object {self._type}>"
 
 
+def _target_of(fn: Any, what: str) -> dict:
+    if isinstance(fn, RemoteFunction):
+        return fn._target
+    if isinstance(fn, RemoteObject):
+        return fn._target()
+    raise TypeError(f"{what} needs a function or object of the student's")
+
+
 class RemoteLab:
     """The ``lab`` fixture in grading mode: the student's module, across the boundary."""
 
@@ -475,13 +521,15 @@ class RemoteLab:
             return RemoteFunction(c, {"name": name})
         return reply
 
+    def map(self, fn: Any, args_list: Any) -> list:
+        """``[fn(*args) for args in args_list]`` in one round trip (for tests that
+        make thousands of small calls); the first exception is raised."""
+        c = self._client
+        batch = [list(a) for a in args_list]
+        return c.decode(c.request({"op": "map", "target": _target_of(fn, "lab.map"), "args_list": c.encode(batch)}))
+
     def vjp(self, fn: Any, *args: Any, grad_output: Any, wrt=(0,), params: bool = False, **kwargs: Any) -> calls.VJP:
-        if isinstance(fn, RemoteFunction):
-            target = fn._target
-        elif isinstance(fn, RemoteObject):
-            target = fn._target()
-        else:
-            raise TypeError("lab.vjp needs a function or object of the student's")
+        target = _target_of(fn, "lab.vjp")
         c = self._client
         reply = c.decode(
             c.request(
@@ -508,3 +556,11 @@ class RemoteLab:
 
     def manual_seed(self, seed: int) -> None:
         self._client.request({"op": "seed", "seed": int(seed)})
+
+    def reset_memory_peak(self) -> None:
+        """Start measuring peak memory (the worker's resident set, read from outside)."""
+        self._client.reset_memory_peak()
+
+    def memory_peak_mb(self) -> float:
+        """Peak rise of the worker's resident memory since ``reset_memory_peak``, in MB."""
+        return self._client.memory_peak_mb()

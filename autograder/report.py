@@ -80,7 +80,9 @@ def build(
             tests.append(_test_entry(test_id, "", max_points, False, "not run", "not run: grading stopped before this test" if records else "not run", 0.0))
             continue
         passed = rec["outcome"] == "passed"
-        tests.append(_test_entry(test_id, rec.get("description", ""), max_points, passed, rec.get("kind", ""), rec.get("feedback", ""), rec.get("time_s", 0.0)))
+        entry = _test_entry(test_id, rec.get("description", ""), max_points, passed, rec.get("kind", ""), rec.get("feedback", ""), rec.get("time_s", 0.0))
+        entry["calls"] = int(rec.get("calls", 0))
+        tests.append(entry)
     if collected is not None:
         for test_id in sorted(set(lab.tests) - collected):
             warnings.append(f"test {test_id} is in the manifest but was not collected: it earned nothing (tell the course staff)")

@@ -25,7 +25,7 @@ from autograder.course import Course, Lab  # noqa: E402
 from autograder.remote import WorkerClient, WorkerSpec  # noqa: E402
 
 
-def worker_spec(lab: Lab, files_dir: Path, hide: list[Path], label: str) -> WorkerSpec:
+def worker_spec(lab: Lab, files_dir: Path, hide: list[Path], label: str, cpu: int | None = None) -> WorkerSpec:
     files = {name: files_dir / name for name in lab.files if (files_dir / name).is_file()}
     limits = sandbox.Limits(
         cpu_s=int(lab.limits.total_s * 2) + 30,
@@ -41,6 +41,7 @@ def worker_spec(lab: Lab, files_dir: Path, hide: list[Path], label: str) -> Work
         total_s=lab.limits.total_s,
         threads=lab.threads,
         label=label,
+        cpu=cpu,
     )
 
 
@@ -91,7 +92,7 @@ def run_kernels(lab: Lab, client: WorkerClient, hide: list[Path], results_path: 
                 result = KernelResult(kernel.name, 0.0, kernel.points, "skipped", "not timed: the correctness tests it depends on did not pass")
             else:
                 if reference is None:
-                    reference = WorkerClient(worker_spec(lab, lab.solution_dir, hide, "reference"))
+                    reference = WorkerClient(worker_spec(lab, lab.solution_dir, hide, "reference", client.spec.cpu))
                     reference.start()
                 result = KernelTimer(lab, kernel, client, reference, seed).run()
             emit(results_path, {"kernel": result.to_json()})
@@ -107,7 +108,8 @@ def main(config_path: str) -> int:
     results_path = Path(config["results_path"])
     private = results_path.parent
     hide = [Path(p) for p in config.get("hide", [])]
-    client = WorkerClient(worker_spec(lab, Path(config["files_dir"]), hide, "student"))
+    cpu = config.get("cpu", sandbox.choose_cpu())
+    client = WorkerClient(worker_spec(lab, Path(config["files_dir"]), hide, "student", cpu))
     client.start()
     emit(results_path, {"isolation": list(client.isolation.warnings)})
     try:
@@ -125,6 +127,7 @@ def main(config_path: str) -> int:
                     "restarts": client.restarts,
                     "output": client.output,
                     "busy_s": client.busy_s,
+                    "requests": client.requests,
                 }
             },
         )

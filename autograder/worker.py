@@ -31,6 +31,7 @@ class Worker:
     def __init__(self, req_fd: int, resp_fd: int) -> None:
         self.req_fd = req_fd
         self.resp_fd = resp_fd
+        self.requests = os.fdopen(req_fd, "rb", buffering=1 << 16, closefd=False)
         self.scratch = os.getcwd()
         self.module: Any = None
         self.handles: dict[int, Any] = {}
@@ -79,16 +80,26 @@ class Worker:
         return {"ok": True, "value": None}
 
     def serve(self) -> None:
-        config = wire.read_message(self.req_fd)
+        config = self.receive()
         wire.send_message(self.resp_fd, self.start(config))
         while True:
             try:
-                request = wire.read_message(self.req_fd)
+                request = self.receive()
             except EOFError:
                 return
             if request.get("op") == "exit":
                 return
             wire.send_message(self.resp_fd, self.handle(request))
+
+    def receive(self) -> dict:
+        header = self.requests.read(wire.HEADER.size)
+        if len(header) < wire.HEADER.size:
+            raise EOFError("the runner closed the pipe")
+        (length,) = wire.HEADER.unpack(header)
+        payload = self.requests.read(length)
+        if len(payload) < length:
+            raise EOFError("the runner closed the pipe")
+        return wire.parse_payload(payload)
 
     def handle(self, request: dict) -> dict:
         try:
@@ -135,6 +146,10 @@ class Worker:
         fn = self.target(request["target"])
         args, kwargs = self.args(request)
         return fn(*args, **kwargs)
+
+    def op_map(self, request: dict) -> list:
+        fn = self.target(request["target"])
+        return [fn(*args) for args in self.dec(request["args_list"])]
 
     def op_getattr(self, request: dict) -> Any:
         value = self.target(request["target"])

@@ -12,6 +12,7 @@ seconds (the fixed cost per student and lab). Kernel timing is off in both
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -27,9 +28,11 @@ from autograder.course import Course  # noqa: E402
 
 def in_process(lab_id: str) -> float:
     start = time.perf_counter()
+    # the same pytest setup as the runner (no autoloaded plugins, plain asserts), minus the worker
     subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(REPO / "reference" / lab_id / "tests")],
-        cwd=REPO, check=True, capture_output=True,
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "autograder.plugin", "--assert=plain",
+         str(REPO / "reference" / lab_id / "tests")],
+        cwd=REPO, check=True, capture_output=True, env={**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"},
     )
     return time.perf_counter() - start
 

@@ -122,3 +122,36 @@ def test_tests_missing_from_the_manifest_earn_nothing(toy_course, submit):
 def test_html_report_renders(submit):
     html = report.render_html(submit("def add(a, b):\n    return 0\n"))
     assert "<html" in html and "add(2, 3) is wrong" in html and "8 / 12" in html
+
+
+def test_student_output_is_escaped_in_html(submit):
+    r = submit("print('<script>alert(1)</script>')\n")
+    html = report.render_html(r)
+    assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)" in html
+
+
+def test_without_isolation_the_report_says_so(submit, monkeypatch):
+    monkeypatch.setenv("AUTOGRADER_INSECURE", "1")
+    r = submit()
+    assert r["score"] == 10
+    assert any("isolation disabled" in w for w in r["warnings"])
+
+
+def test_memory_peak_is_measured_from_outside(toy_course, tmp_path):
+    from autograder.remote import RemoteLab, WorkerClient
+    from autograder.runner import worker_spec
+
+    lab = toy_course.lab("lab98_toy")
+    client = WorkerClient(worker_spec(lab, lab.solution_dir, [], "mem"))
+    client.start()
+    try:
+        remote = RemoteLab(client)
+        remote.reset_memory_peak()
+        remote.add(1, 2)
+        small = remote.memory_peak_mb()
+        remote.reset_memory_peak()
+        remote.add(b"\\0" * (100 * 2**20), b"")  # 100 MB passes through the student's function
+        big = remote.memory_peak_mb()
+    finally:
+        client.close()
+    assert small < 20 and big > 90, (small, big)

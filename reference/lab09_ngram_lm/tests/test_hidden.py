@@ -118,12 +118,13 @@ def query_words(order: int, unk_cutoff: int = 1) -> list[str]:
     return sorted(oracle("mle", order, unk_cutoff).vocab) + ["zebra"]
 
 
-def compare_scores(lm, model, contexts, words, what: str) -> None:
-    """lm.score(w, context) against the oracle for every context and word; the
-    message names the first (context, word) that differs."""
-    for context in contexts:
-        for word in words:
-            assert_close(lm.score(word, list(context)), model.score(word, context), **TOL, what=f"{what} of {word!r} after {context}")
+def compare_scores(lab, lm, model, contexts, words, what: str) -> None:
+    """lm.score(w, context) against the oracle for every context and word (in one
+    batch of calls); the message names the first (context, word) that differs."""
+    pairs = [(word, tuple(context)) for context in contexts for word in words]
+    scores = lab.map(lm.score, [(word, list(context)) for word, context in pairs])
+    for (word, context), got in zip(pairs, scores):
+        assert_close(got, model.score(word, context), **TOL, what=f"{what} of {word!r} after {context}")
 
 
 def padded_ngrams(sentences, order: int) -> list[tuple[str, ...]]:
@@ -227,7 +228,7 @@ def test_mle_scores_match_nltk(lab, order):
     lm = fitted(lab, order, "mle")
     model = oracle("mle", order)
     contexts = seen_contexts(order) + [(), ("the",), ("cat",), ("<s>",)]
-    compare_scores(lm, model, contexts, query_words(order), "MLE score")
+    compare_scores(lab, lm, model, contexts, query_words(order), "MLE score")
 
 
 @pytest.mark.points(2)
@@ -257,7 +258,7 @@ def test_add_k_scores_match_nltk(lab, case):
     model = oracle(*oracle_key)
     cutoff = kwargs.get("unk_cutoff", 1)
     unseen = [("mat", "the")[-(order - 1) :], ("zebra",) * (order - 1), ("the", "the")[-(order - 1) :]]
-    compare_scores(lm, model, seen_contexts(order, cutoff) + unseen + [()], query_words(order, cutoff), f"{smoothing} score")
+    compare_scores(lab, lm, model, seen_contexts(order, cutoff) + unseen + [()], query_words(order, cutoff), f"{smoothing} score")
 
 
 # ---- Kneser-Ney ---------------------------------------------------------------------------------------
@@ -270,7 +271,7 @@ def test_kneser_ney_bigram_matches_nltk(lab, discount):
     lm = fitted(lab, 2, "kneser_ney", discount=discount)
     model = oracle("kneser_ney", 2, 1, discount)
     contexts = seen_contexts(2) + [("zebra",), (UNK,), ()]
-    compare_scores(lm, model, contexts, query_words(2), f"Kneser-Ney bigram score (discount {discount})")
+    compare_scores(lab, lm, model, contexts, query_words(2), f"Kneser-Ney bigram score (discount {discount})")
 
 
 @pytest.mark.points(4)
@@ -282,7 +283,7 @@ def test_kneser_ney_trigram_matches_nltk(lab, discount, unk_cutoff):
     # contexts whose lower-order part is not the all-<s> context (see the spec)
     contexts = [c for c in seen_contexts(3, unk_cutoff) if c[-1] != BOS]
     contexts += [("mat", "the"), ("cat", "cat"), ("zebra", "zebra"), ("the",), ("dog",), (EOS,), ()]
-    compare_scores(lm, model, contexts, query_words(3, unk_cutoff), f"Kneser-Ney trigram score (discount {discount})")
+    compare_scores(lab, lm, model, contexts, query_words(3, unk_cutoff), f"Kneser-Ney trigram score (discount {discount})")
 
 
 @pytest.mark.points(2)
@@ -292,7 +293,7 @@ def test_kneser_ney_sentence_start_context(lab):
         lm = fitted(lab, order, "kneser_ney", discount=0.3)
         model = oracle("kneser_ney_spec", order, 1, 0.3)
         contexts = [(BOS,) * k for k in range(1, order)] + [(BOS,) * (order - 2) + ("the",)]
-        compare_scores(lm, model, contexts, query_words(order), f"Kneser-Ney order-{order} score")
+        compare_scores(lab, lm, model, contexts, query_words(order), f"Kneser-Ney order-{order} score")
 
 
 # ---- distributions ------------------------------------------------------------------------------------
@@ -324,7 +325,7 @@ def test_stupid_backoff_matches_nltk(lab, order, alpha):
     lm = fitted(lab, order, "stupid_backoff", alpha=alpha)
     model = oracle("stupid_backoff", order, 1, alpha)
     contexts = seen_contexts(order) + [("mat", "the")[-(order - 1) :], ("zebra",) * (order - 1), ()]
-    compare_scores(lm, model, contexts, query_words(order), "stupid backoff score")
+    compare_scores(lab, lm, model, contexts, query_words(order), "stupid backoff score")
 
 
 @pytest.mark.points(2)
@@ -422,8 +423,7 @@ def test_generate_follows_model_distribution(lab, case):
     probs = {w: model.score(w, model_context) for w in vocab}
     draws = 1000
     samples = []
-    for seed in range(draws):
-        out = lm.generate(1, list(context), seed=seed)
+    for out in lab.map(lm.generate, [(1, list(context), seed) for seed in range(draws)]):
         check(isinstance(out, list) and len(out) == 1, "generate(1, ...) should return a list of one word")
         samples.append(out[0])
     counts = Counter(samples)
