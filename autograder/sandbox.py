@@ -203,8 +203,10 @@ def worker_command(
     if isolation.user_namespace:
         ns = ["unshare", "--user", "--map-root-user", *ns[1:]]
     hidden = [str(p) for p in hide if p.exists()]
-    # our own folders must stay reachable: only cover /tmp when they are not in it
-    cover_tmp = not any(str(scratch).startswith(t + "/") for t in ("/tmp", "/var/tmp"))
+    # what the worker runs from must stay reachable: only cover /tmp and /var/tmp
+    # when neither Python, this package nor the scratch folder lives there
+    needed = [scratch, Path(sys.prefix), Path(sys.base_prefix), Path(os.path.realpath(sys.executable)), Path(__file__).resolve().parent]
+    cover_tmp = not any(str(p.resolve()).startswith(t + "/") for p in needed for t in ("/tmp", "/var/tmp"))
     argv = [
         *ns, "sh", "-c", HIDE_SCRIPT, "sh",
         str(scratch), str(stage), str(uid) if uid is not None else "-", "1" if cover_tmp else "0",
