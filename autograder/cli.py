@@ -98,6 +98,51 @@ def _print_results(results: list[dict]) -> None:
     console.print(table)
 
 
+@main.command("batch")
+@click.argument("class_path", type=click.Path(path_type=Path, exists=True))
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True, help="Where reports, the gradebook and the summary go.")
+@click.option("--labs", "lab_ids", multiple=True, help="Grade only these labs (default: every lab folder found).")
+@click.option("--workers", type=int, default=0, help="Gradings at once (default: number of CPUs).")
+@click.option("--no-timing", is_flag=True, help="Skip kernel timing.")
+def batch_cmd(class_path: Path, out_dir: Path, lab_ids: tuple[str, ...], workers: int, no_timing: bool) -> None:
+    """Grade a whole class: a folder of student folders or zips, or a Gradescope or Canvas export."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from autograder import classreport
+    from autograder.batch import grade_class
+    from autograder.submission import SubmissionError
+
+    course = _course()
+    try:
+        course.labs(list(lab_ids)) if lab_ids else None
+    except CourseError as exc:
+        raise click.ClickException(str(exc)) from None
+
+    class Bar:
+        def __init__(self, progress: Progress) -> None:
+            self.progress = progress
+            self.task = None
+
+        def start(self, total: int) -> None:
+            self.task = self.progress.add_task("grading", total=total)
+
+        def advance(self, r: dict) -> None:
+            self.progress.update(self.task, advance=1, description=f"{r['student']} {r['lab']['id']}")
+
+    columns = [TextColumn("{task.description:40}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
+    with Progress(*columns, console=console, transient=not console.is_terminal) as progress:
+        try:
+            result = grade_class(course, class_path, out_dir, list(lab_ids), workers or os.cpu_count() or 1, not no_timing, Bar(progress))
+        except SubmissionError as exc:
+            raise click.ClickException(str(exc)) from None
+    reports = classreport.load_reports(out_dir.resolve())
+    gradebook = classreport.write_gradebook(course, reports, out_dir / "gradebook.csv")
+    summary = classreport.write_summary(classreport.summarize(reports), out_dir / "summary.html")
+    for problem in result.problems:
+        console.print(f"[yellow]note:[/] {escape(problem)}")
+    console.print(f"graded {len(result.graded)}, kept {len(result.skipped)} unchanged; {gradebook}, {summary}")
+
+
 @main.command("validate")
 @click.argument("lab_ids", nargs=-1)
 @click.option("--jobs", "-j", type=int, default=0, help="Gradings to run at once (default: number of CPUs).")

@@ -30,6 +30,7 @@ class GradeOptions:
     timing: bool = True
     seed: int | None = None
     extra_hide: tuple[Path, ...] = ()
+    cpu: int | None = None  # pin the runner and its workers to this CPU (batch gives each slot one)
 
 
 def hidden_paths(course: Course, out_dir: Path | None, source: Path | None, extra: tuple[Path, ...]) -> list[Path]:
@@ -91,6 +92,8 @@ def run_lab(
         }
         if options.seed is not None:
             config["seed"] = options.seed
+        if options.cpu is not None:
+            config["cpu"] = options.cpu
         (private / "config.json").write_text(json.dumps(config))
         log_path = private / "runner.log"
         errors = _run_runner(private / "config.json", log_path, lab.limits.total_s * (2 if lab.kernels and options.timing else 1) + RUNNER_MARGIN_S)

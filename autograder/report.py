@@ -9,7 +9,6 @@ earn nothing and are flagged.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -138,11 +137,11 @@ def _test_entry(test_id: str, description: str, max_points: float, passed: bool,
 
 
 def _fingerprint(files_dir: Path | None) -> dict:
+    from autograder.submission import fingerprint_files
+
     files = sorted(p for p in files_dir.rglob("*") if p.is_file()) if files_dir and files_dir.exists() else []
-    digest = hashlib.sha256()
-    for p in files:
-        digest.update(str(p.relative_to(files_dir)).encode() + b"\0" + p.read_bytes() + b"\0")
-    return {"files": [str(p.relative_to(files_dir)) for p in files], "sha256": digest.hexdigest()}
+    pairs = [(str(p.relative_to(files_dir)), p) for p in files]
+    return {"files": [name for name, _ in pairs], "sha256": fingerprint_files(pairs)}
 
 
 @lru_cache(maxsize=1)

@@ -8,6 +8,7 @@ reported in plain words; none raises past :func:`open_submission`.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import shutil
 import stat
@@ -121,6 +122,24 @@ def _extract(archive: Path, dest: Path, problems: list[str]) -> None:
                     if copied > MAX_FILE_BYTES:  # the header lied about the size
                         raise SubmissionError(f"{archive}: {info.filename!r} unpacks larger than it claims (zip bomb?)")
                     out.write(chunk)
+
+
+def fingerprint_files(files: list[tuple[str, Path]]) -> str:
+    """sha256 over (name, bytes) pairs in name order: what a submission of a lab *is*."""
+    digest = hashlib.sha256()
+    for name, path in sorted(files):
+        digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def fingerprint(folder: Path, wanted: list[str]) -> str:
+    """The fingerprint of the files ``collect_lab_files`` would take from ``folder``."""
+    files = []
+    for name in wanted:
+        src = folder / name
+        if sandbox.check_submitted_name(name) is None and src.is_file() and not src.is_symlink():
+            files.append((name, src))
+    return fingerprint_files(files)
 
 
 def collect_lab_files(folder: Path, wanted: list[str], dest: Path) -> tuple[list[str], list[str]]:

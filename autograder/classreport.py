@@ -1,0 +1,109 @@
+"""Class-level outputs built from the per-student reports in a grades folder:
+a gradebook CSV that Canvas imports, and a summary page for the staff."""
+
+from __future__ import annotations
+
+import base64
+import csv
+import io
+import json
+import statistics
+from collections import defaultdict
+from pathlib import Path
+
+from autograder.course import Course
+from autograder.report import _environment
+
+
+def load_reports(out_dir: Path) -> list[dict]:
+    reports = []
+    for path in sorted(out_dir.glob("*/lab*.json")):
+        try:
+            reports.append(json.loads(path.read_text()))
+        except (OSError, ValueError):
+            continue
+    return reports
+
+
+def write_gradebook(course: Course, reports: list[dict], path: Path) -> Path:
+    """One row per student, one column per lab, and the total (Canvas's import
+    layout: Student, ID, SIS User ID, SIS Login ID, Section, then assignments)."""
+    lab_ids = sorted({r["lab"]["id"] for r in reports})
+    maxima = {r["lab"]["id"]: r["max_score"] for r in reports}
+    by_student: dict[str, dict] = defaultdict(dict)
+    ids: dict[str, str] = {}
+    for r in reports:
+        by_student[r["student"]][r["lab"]["id"]] = r["score"]
+        ids[r["student"]] = r.get("student_id") or ids.get(r["student"], "")
+    headers = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", *[f"{lab} ({maxima[lab]:g})" for lab in lab_ids], "Total"]
+    tmp = path.with_name(f".{path.name}.tmp")
+    with tmp.open("w", newline="", encoding="utf-8") as fh:
+        out = csv.writer(fh)
+        out.writerow(headers)
+        out.writerow(["Points Possible", "", "", "", "", *[f"{maxima[lab]:g}" for lab in lab_ids], f"{sum(maxima.values()):g}"])
+        for student in sorted(by_student):
+            scores = by_student[student]
+            out.writerow([student, ids.get(student, ""), "", "", "", *[f"{scores[lab]:g}" if lab in scores else "" for lab in lab_ids], f"{sum(scores.values()):g}"])
+    tmp.replace(path)
+    return path
+
+
+def _histogram_png(scores: list[float], max_score: float) -> str:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(4.2, 2.2), dpi=100)
+    ax.hist(scores, bins=10, range=(0, max_score), color="#1a7f37", edgecolor="white")
+    ax.set_xlabel("score")
+    ax.set_ylabel("students")
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    plt.close(fig)
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()
+
+
+def summarize(reports: list[dict], similarity: dict[str, list[dict]] | None = None) -> dict:
+    """Per lab: score statistics, per-test pass rates (hardest first), kernel ratios."""
+    labs: dict[str, list[dict]] = defaultdict(list)
+    for r in reports:
+        labs[r["lab"]["id"]].append(r)
+    out = []
+    for lab_id, rs in sorted(labs.items()):
+        scores = [r["score"] for r in rs]
+        tests: dict[str, list[bool]] = defaultdict(list)
+        for r in rs:
+            for t in r["tests"]:
+                tests[t["name"]].append(t["status"] == "passed")
+        ratios = [k["ratio"] for r in rs for k in r.get("kernels", []) if k.get("ratio")]
+        out.append(
+            {
+                "id": lab_id,
+                "title": rs[0]["lab"]["title"],
+                "max_score": rs[0]["max_score"],
+                "n": len(rs),
+                "mean": statistics.mean(scores),
+                "median": statistics.median(scores),
+                "min": min(scores),
+                "max": max(scores),
+                "histogram": _histogram_png(scores, rs[0]["max_score"]),
+                "tests": sorted(({"name": n, "pass_rate": sum(v) / len(v)} for n, v in tests.items()), key=lambda t: t["pass_rate"]),
+                "kernel_ratios": {"n": len(ratios), "median": statistics.median(ratios)} if ratios else None,
+                "errors": sorted({e for r in rs for e in r.get("errors", [])})[:20],
+                "similar": (similarity or {}).get(lab_id, []),
+            }
+        )
+    students = defaultdict(float)
+    for r in reports:
+        students[r["student"]] += r["score"]
+    return {"labs": out, "students": dict(sorted(students.items())), "reports": len(reports)}
+
+
+def write_summary(summary: dict, path: Path) -> Path:
+    html = _environment().get_template("summary.html.j2").render(s=summary)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(html, encoding="utf-8")
+    tmp.replace(path)
+    return path
