@@ -70,7 +70,8 @@ def test_cmd(lab_id: str, pytest_args: tuple[str, ...]) -> None:
         raise click.ClickException(f"no public tests at {folder / 'tests'}")
     import pytest
 
-    code = pytest.main([str(folder / "tests"), "--lab-dir", str(folder), "-p", "no:cacheprovider", *pytest_args])
+    plugin = ["-p", "autograder.plugin"] if os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD") else []
+    code = pytest.main([str(folder / "tests"), *plugin, "--lab-dir", str(folder), "-p", "no:cacheprovider", *pytest_args])
     sys.exit(int(code))
 
 

@@ -17,12 +17,9 @@ import sys
 import time
 from pathlib import Path
 
-os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-
-from autograder import plugin, sandbox  # noqa: E402
-from autograder.course import Course, Lab  # noqa: E402
-from autograder.remote import WorkerClient, WorkerSpec  # noqa: E402
+from autograder import plugin, sandbox
+from autograder.course import Course, Lab
+from autograder.remote import WorkerClient, WorkerSpec
 
 
 def worker_spec(lab: Lab, files_dir: Path, hide: list[Path], label: str, cpu: int | None = None) -> WorkerSpec:
@@ -102,6 +99,8 @@ def run_kernels(lab: Lab, client: WorkerClient, hide: list[Path], results_path: 
 
 
 def main(config_path: str) -> int:
+    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"  # only our plugin, named with -p
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
     config = json.loads(Path(config_path).read_text())
     started = time.monotonic()
     lab = Course(Path(config["course_root"])).lab(config["lab_id"])

@@ -40,22 +40,30 @@ _uid_counter = itertools.count()
 
 HIDE_SCRIPT = r"""
 set -e
-scratch="$1"; stage="$2"; uid="$3"; cover_tmp="$4"; shift 4
-if [ "$cover_tmp" = 1 ]; then
-  mount -t tmpfs -o size=512m,mode=1777 ag-tmp /tmp
-  mount -t tmpfs -o size=64m,mode=1777 ag-vartmp /var/tmp 2>/dev/null || true
-fi
-mount -t tmpfs -o size=64m,mode=1777 ag-shm /dev/shm 2>/dev/null || true
-while [ "$1" != "--" ]; do
+scratch="$1"; stage="$2"; uid="$3"; shift 3
+# 1. the scratch folder: a size-capped tmpfs with a copy of the submitted files
+mount -t tmpfs -o size=1g,mode=0700 ag-scratch "$scratch"
+cp -R "$stage"/. "$scratch"/
+mkdir -p "$scratch/.tmp"
+[ "$uid" = "-" ] || chown -R "$uid:$uid" "$scratch"
+# 2. cover what the worker must not see
+while [ "$1" != "--keep" ]; do
   if [ -d "$1" ]; then mount -t tmpfs -o size=4k,mode=0 ag-hidden "$1"
   elif [ -e "$1" ]; then mount --bind /dev/null "$1"; fi
   shift
 done
 shift
-mount -t tmpfs -o size=1g,mode=0700 ag-scratch "$scratch"
-cp -R "$stage"/. "$scratch"/
-mkdir -p "$scratch/.tmp"
-[ "$uid" = "-" ] || chown -R "$uid:$uid" "$scratch"
+# 3. private /tmp and /var/tmp; what the worker runs from (a virtualenv, this
+#    package, the scratch) is carried over if it lived there
+mount -t tmpfs -o size=16m,mode=0700 ag-keep /mnt
+i=0
+for p in "$@"; do [ "$p" = "--" ] && break; mkdir -p /mnt/$i; mount --rbind "$p" /mnt/$i; i=$((i+1)); done
+mount -t tmpfs -o size=512m,mode=1777 ag-tmp /tmp
+mount -t tmpfs -o size=64m,mode=1777 ag-vartmp /var/tmp 2>/dev/null || true
+mount -t tmpfs -o size=64m,mode=1777 ag-shm /dev/shm 2>/dev/null || true
+i=0
+while [ "$1" != "--" ]; do mkdir -p "$1"; mount --move /mnt/$i "$1"; i=$((i+1)); shift; done
+shift
 cd "$scratch"
 exec "$@"
 """
@@ -188,6 +196,15 @@ def worker_environment(home: str) -> dict[str, str]:
     }
 
 
+def kept_paths(scratch: Path) -> list[str]:
+    """What the worker runs from that lives under /tmp or /var/tmp (which its
+    namespace replaces with private, empty ones) and must be carried over:
+    the scratch folder, the virtualenv, Python itself, this package."""
+    needed = [scratch, Path(sys.prefix), Path(sys.base_prefix), Path(os.path.realpath(sys.executable)).parent, Path(__file__).resolve().parent]
+    under = sorted({str(p.resolve()) for p in needed if any(str(p.resolve()).startswith(t + "/") for t in ("/tmp", "/var/tmp"))})
+    return [p for p in under if not any(p.startswith(q + "/") for q in under if q != p)]
+
+
 def worker_command(
     isolation: Isolation, stage: Path, scratch: Path, hide: list[Path], fds: tuple[int, int]
 ) -> tuple[list[str], str]:
@@ -203,13 +220,9 @@ def worker_command(
     if isolation.user_namespace:
         ns = ["unshare", "--user", "--map-root-user", *ns[1:]]
     hidden = [str(p) for p in hide if p.exists()]
-    # what the worker runs from must stay reachable: only cover /tmp and /var/tmp
-    # when neither Python, this package nor the scratch folder lives there
-    needed = [scratch, Path(sys.prefix), Path(sys.base_prefix), Path(os.path.realpath(sys.executable)), Path(__file__).resolve().parent]
-    cover_tmp = not any(str(p.resolve()).startswith(t + "/") for p in needed for t in ("/tmp", "/var/tmp"))
     argv = [
         *ns, "sh", "-c", HIDE_SCRIPT, "sh",
-        str(scratch), str(stage), str(uid) if uid is not None else "-", "1" if cover_tmp else "0",
-        *hidden, "--", *inner,
+        str(scratch), str(stage), str(uid) if uid is not None else "-",
+        *hidden, "--keep", *kept_paths(scratch), "--", *inner,
     ]
     return argv, str(scratch.parent)

@@ -143,6 +143,7 @@ def test_memory_peak_is_measured_from_outside(toy_course, tmp_path):
 
     lab = toy_course.lab("lab98_toy")
     client = WorkerClient(worker_spec(lab, lab.solution_dir, [], "mem"))
+    client.spec.call_s = 120  # moving 64 MB through the pipe is slow on a loaded machine
     client.start()
     try:
         remote = RemoteLab(client)
@@ -150,8 +151,8 @@ def test_memory_peak_is_measured_from_outside(toy_course, tmp_path):
         remote.add(1, 2)
         small = remote.memory_peak_mb()
         remote.reset_memory_peak()
-        remote.add(b"\\0" * (100 * 2**20), b"")  # 100 MB passes through the student's function
+        remote.add(b"\\0" * (64 * 2**20), b"")  # 64 MB passes through the student's function
         big = remote.memory_peak_mb()
     finally:
         client.close()
-    assert small < 20 and big > 90, (small, big)
+    assert small < 20 and big > 55, (small, big)
