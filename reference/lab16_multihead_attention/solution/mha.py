@@ -483,7 +483,7 @@ class FusedMultiHeadAttention(nn.Module):
     Initialise like ``nn.MultiheadAttention``: ``in_proj_weight`` with
     ``nn.init.xavier_uniform_``, both biases with zeros (not tested beyond
     being finite). ``forward`` must call :func:`multi_head_attention_forward`
-    (with ``use_sdpa=False``).
+    (passing ``use_sdpa=self.use_sdpa``).
 
     Attributes and Args: as :class:`MultiHeadAttention`.
 
@@ -524,7 +524,13 @@ class FusedMultiHeadAttention(nn.Module):
         average_attn_weights: bool = True,
         is_causal: bool = False,
     ) -> tuple[torch.Tensor, torch.Tensor | None]:
-        """Same arguments, results and layouts as :meth:`MultiHeadAttention.forward`."""
+        """Same arguments, results and layouts as :meth:`MultiHeadAttention.forward`.
+
+        Transposes to batch first if needed, calls
+        :func:`multi_head_attention_forward` with this module's parameters,
+        ``dropout_p=self.dropout``, ``training=self.training`` and
+        ``use_sdpa=self.use_sdpa``, and transposes the output back.
+        """
         if not self.batch_first:
             query, key, value = (t.transpose(0, 1) for t in (query, key, value))
         output, weights = multi_head_attention_forward(
@@ -554,12 +560,14 @@ class EfficientMultiHeadAttention(FusedMultiHeadAttention):
 
     Same constructor, parameters, ``state_dict`` keys, ``forward`` arguments
     and results (up to float rounding) as :class:`FusedMultiHeadAttention`;
-    the only difference is that ``forward`` calls
-    :func:`multi_head_attention_forward` with ``use_sdpa=True``, so with
-    ``need_weights=False`` the attention is computed by SDPA, which never
-    stores the ``(B, H, L, S)`` weights when it can avoid it. With
-    ``need_weights=True`` it falls back to the explicit computation (as
-    ``nn.MultiheadAttention`` does).
+    the only difference is the class attribute ``use_sdpa = True`` (given),
+    so that the inherited ``forward`` calls :func:`multi_head_attention_forward`
+    with ``use_sdpa=True``: with ``need_weights=False`` the attention is
+    computed by SDPA, which does not store the ``(B, H, L, S)`` weights when it
+    can avoid it; with ``need_weights=True`` it falls back to the explicit
+    computation (as ``nn.MultiheadAttention`` does). Once
+    :class:`FusedMultiHeadAttention` and the SDPA path of
+    :func:`attention_heads` work, there is nothing more to write here.
     """
 
     use_sdpa = True
