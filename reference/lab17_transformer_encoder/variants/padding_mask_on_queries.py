@@ -1,0 +1,20 @@
+"""Broadcasts the key padding mask over the query axis, (B, 1, S, 1) instead
+of (B, 1, 1, S): padded queries are masked, while every query still attends
+to the padded keys."""
+
+
+def _sdpa_mask(attn_mask, key_padding_mask, batch, num_heads):
+    mask = None
+    if attn_mask is not None:
+        if attn_mask.dim() == 3:
+            attn_mask = attn_mask.view(batch, num_heads, *attn_mask.shape[-2:])
+        mask = ~attn_mask if attn_mask.dtype == torch.bool else attn_mask
+    if key_padding_mask is not None:
+        keep = ~key_padding_mask[:, None, :, None]
+        if mask is None:
+            mask = keep
+        elif mask.dtype == torch.bool:
+            mask = mask & keep
+        else:
+            mask = mask.masked_fill(~keep, float("-inf"))
+    return mask
