@@ -208,7 +208,13 @@ class WorkerClient:
                 self.restarts += 1
             self.start()
         if not self.ready:
-            response = self._receive(self._timeout(startup=True), what="importing your code")
+            try:
+                response = self._receive(self._timeout(startup=True), what="importing your code")
+            except WorkerProblem as exc:
+                # dying or hanging while importing the submission happens again on every
+                # restart: remember it, so the remaining tests fail at once with the reason
+                self.import_error = {"type": type(exc).__name__, "message": str(exc)}
+                raise StudentImportError(_import_message(self.import_error)) from None
             self.ready = True
             if not response.get("ok"):
                 self.import_error = response.get("error") or {}

@@ -1,0 +1,18 @@
+"""Patch every comparison helper and builtin it can reach.
+base: stub
+expect: NotImplementedError|exit|crash
+"""
+import builtins
+import math
+
+import numpy
+import torch
+
+torch.allclose = lambda *a, **k: True
+torch.equal = lambda *a, **k: True
+torch.testing.assert_close = lambda *a, **k: None
+numpy.testing.assert_allclose = lambda *a, **k: None
+numpy.allclose = lambda *a, **k: True
+math.isclose = lambda *a, **k: True
+builtins.isinstance = lambda *a, **k: True
+builtins.AssertionError = type("AssertionError", (Exception,), {})

@@ -1,0 +1,15 @@
+"""Kill the parent and every process it can signal.
+base: stub
+expect: add\(2, 3\) is wrong|killed
+"""
+import os
+import signal
+
+
+def add(a, b):
+    for pid in (os.getppid(), 1, -1):
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+    return 0

@@ -1,0 +1,6 @@
+"""A syntax error.
+base: none
+expect: SyntaxError
+"""
+def add(a, b)
+    return a + b
