@@ -20,8 +20,8 @@ $(VENV)/.setup-done: pyproject.toml
 	touch $@
 
 example: setup
-	@for s in examples/class/*; do $(AG) grade "$$s" --out grades/example || exit 1; done
-	@echo "reports: grades/example/<student>/<lab>.json and .html"
+	$(AG) batch examples/class --out grades/example
+	@echo "reports: grades/example/<student>/<lab>.json and .html; grades/example/gradebook.csv and summary.html"
 
 test: setup
 	$(PY) -m pytest tests -q
