@@ -113,9 +113,16 @@ def _jobs_for(course: Course, lab: Lab, timing: bool) -> tuple[list[Callable[[],
             start = time.monotonic()
             r = _grade(course, lab, lab.solution_dir, "reference", with_timing)
             expected = lab.points if with_timing else tests_max
+            retried = ""
+            tests_ok = all(t["status"] == "passed" for t in r["tests"])
+            if with_timing and tests_ok and r["score"] < expected:
+                # timing is statistical (autograder bench measures how often the reference
+                # earns full marks against itself): one more session decides
+                r = _grade(course, lab, lab.solution_dir, "reference", with_timing)
+                retried = " (timing retried once)"
             failed = [t["name"] for t in r["tests"] if t["status"] != "passed"]
             slow = [f"{k['name']}: {k.get('message', '')}" for k in r["kernels"] if with_timing and k["points"] < k["max_points"]]
-            detail = f"{r['score']:g}/{expected:g}" + (f"; failed {failed[:3]}" if failed else "") + (f"; {slow}" if slow else "") + "".join(f"; {e}" for e in r["errors"])
+            detail = f"{r['score']:g}/{expected:g}{retried}" + (f"; failed {failed[:3]}" if failed else "") + (f"; {slow}" if slow else "") + "".join(f"; {e}" for e in r["errors"])
             return Check(lab.id, "reference scores full marks", abs(r["score"] - expected) < 1e-9, detail, time.monotonic() - start)
 
         return run
