@@ -94,6 +94,8 @@ def checksum(value: Any) -> Any:
             return {"$digest": hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()}
     if isinstance(value, (tuple, list)):
         return [checksum(v) for v in value]
+    if isinstance(value, dict):
+        return {"$items": [[repr(k), checksum(v)] for k, v in sorted(value.items(), key=lambda kv: repr(kv[0]))]}
     return value
 
 

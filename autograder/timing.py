@@ -71,9 +71,11 @@ def checksums_match(a: Any, b: Any, rtol: float) -> bool:
             and _close(aa, ab, rtol * (ab + 1.0))
             and _close(qa, qb, rtol * (qb + 1.0))
         )
+    if isinstance(b, dict) and "$items" in b:
+        return isinstance(a, dict) and "$items" in a and checksums_match(a["$items"], b["$items"], rtol)
     if isinstance(b, (list, tuple)):
         return isinstance(a, (list, tuple)) and len(a) == len(b) and all(checksums_match(x, y, rtol) for x, y in zip(a, b))
-    return a == b
+    return type(a) is type(b) and a == b
 
 
 def _close(x: Any, y: float, tol: float) -> bool:
