@@ -99,7 +99,15 @@ def assert_close(actual: Any, expected: Any, *, atol: float = 1e-6, rtol: float 
 def assert_equal(actual: Any, expected: Any, *, what: str = "the result") -> None:
     """Exact equality for plain data, with a message that describes the
     difference (type, length, first differing position or key) without the
-    expected value."""
+    expected value. Arrays and tensors are compared exactly, elementwise."""
+    import sys
+
+    import numpy as np
+
+    torch = sys.modules.get("torch")
+    if isinstance(expected, np.ndarray) or (torch is not None and isinstance(expected, torch.Tensor)):
+        assert_close(actual, expected, atol=0, rtol=0, what=what)
+        return
     if actual == expected and type(actual) is type(expected):
         return
     if type(actual) is not type(expected) and not (
