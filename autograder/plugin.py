@@ -128,7 +128,7 @@ def describe_failure(excinfo: pytest.ExceptionInfo | None) -> tuple[str, str]:
     if isinstance(exc, remote.WorkerProblem):
         return "crash", str(exc)
     if isinstance(exc, remote.StudentCodeError):
-        text = f"your code raised {exc}"
+        text = f"your code raised {exc}" + _sandbox_hint(str(exc))
         if exc.student_traceback:
             text += "\n" + exc.student_traceback
         return "error", text
@@ -144,6 +144,21 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     if RUNNER is not None:
         with RUNNER.results_path.open("a", encoding="utf-8") as fh:
             fh.write(json.dumps({"collected": [item.nodeid for item in items]}) + "\n")
+
+
+SANDBOX_HINTS = {
+    "Network is unreachable": "network access is blocked while grading",
+    "Connection refused": "network access is blocked while grading",
+    "Permission denied": "grading lets your code read and write only its own working folder",
+    "File too large": "files your code writes are limited in size",
+    "No space left on device": "your working folder is limited in size",
+    "Resource temporarily unavailable": "the number of processes your code may start is limited",
+}
+
+
+def _sandbox_hint(message: str) -> str:
+    hints = {hint for needle, hint in SANDBOX_HINTS.items() if needle in message}
+    return "".join(f" ({hint})" for hint in sorted(hints))
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -1,6 +1,6 @@
 """Open a connection to a listener on the grading machine's loopback.
 base: stub
-expect: network
+expect: network access is blocked
 """
 import socket
 
