@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import stat
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -45,6 +47,18 @@ def submit(tmp_path: Path, toy_course: Course):
         return grading.run_lab(toy_course, lab, folder, "student", grading.GradeOptions(timing=timing), hide)
 
     return run
+
+
+def make_zip(path: Path, members: dict[str, bytes], links: dict[str, str] | None = None) -> Path:
+    """A zip with these members, and symbolic links (name -> target) as a zip can hold them."""
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+        for name, target in (links or {}).items():
+            info = zipfile.ZipInfo(name)
+            info.external_attr = (stat.S_IFLNK | 0o777) << 16
+            zf.writestr(info, target)
+    return path
 
 
 def by_name(report: dict) -> dict[str, dict]:

@@ -13,7 +13,6 @@ import os
 import re
 import shutil
 import socket
-import stat
 import subprocess
 import sys
 import threading
@@ -23,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from autograder import sandbox
-from conftest import FIXTURE_COURSE
+from conftest import FIXTURE_COURSE, make_zip
 
 HOSTILE = Path(__file__).parent / "hostile"
 CANARIES = ["CANARY-HIDDEN-TESTS-7f3a", "CANARY-REFERENCE-5b1f", "CANARY-EXPECTED-DATA-c2d9"]
@@ -148,13 +147,7 @@ def arena(tmp_path_factory):
 def bad_archives(klass: Path, stub_code: str, course: Path) -> None:
     """Broken and malicious archives and folder layouts, as students of the class."""
     def zipped(name: str, members: dict[str, bytes], links: dict[str, str] | None = None) -> None:
-        with zipfile.ZipFile(klass / f"{name}.zip", "w") as zf:
-            for member, data in members.items():
-                zf.writestr(member, data)
-            for member, target in (links or {}).items():
-                info = zipfile.ZipInfo(member)
-                info.external_attr = (stat.S_IFLNK | 0o777) << 16
-                zf.writestr(info, target)
+        make_zip(klass / f"{name}.zip", members, links)
 
     zipped("zip_slip", {"lab98_toy/toy.py": stub_code.encode(), f"../../escaped_{TAG}.py": b"x", f"/tmp/absolute_{TAG}.py": b"x"})
     zipped("zip_symlink", {}, links={"lab98_toy/toy.py": str(course / "reference/lab98_toy/solution/toy.py")})

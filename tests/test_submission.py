@@ -1,24 +1,12 @@
 """Submissions are untrusted input: bad archives get clear errors, never a crash."""
 
 import os
-import stat
 import zipfile
-from pathlib import Path
 
 import pytest
 
 from autograder.submission import SubmissionError, check_member_name, collect_lab_files, open_submission
-
-
-def make_zip(path: Path, members: dict[str, bytes], links: dict[str, str] | None = None) -> Path:
-    with zipfile.ZipFile(path, "w") as zf:
-        for name, data in members.items():
-            zf.writestr(name, data)
-        for name, target in (links or {}).items():
-            info = zipfile.ZipInfo(name)
-            info.external_attr = (stat.S_IFLNK | 0o777) << 16
-            zf.writestr(info, target)
-    return path
+from conftest import make_zip
 
 
 @pytest.mark.parametrize("name", ["../evil.py", "a/../../evil.py", "/etc/passwd", "C:\\x.py", "\\\\share\\x"])
