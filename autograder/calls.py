@@ -71,6 +71,17 @@ def run_vjp(
 PLAIN = (list, tuple, dict, str, int, float, bool, type(None))
 
 
+def seed_all(seed: int) -> None:
+    """Seed ``random``, and ``numpy.random`` and ``torch`` where they are imported."""
+    import random
+
+    random.seed(seed)
+    if "numpy" in sys.modules:
+        sys.modules["numpy"].random.seed(seed % 2**32)
+    if "torch" in sys.modules:
+        sys.modules["torch"].manual_seed(seed)
+
+
 def checksum(value: Any) -> Any:
     """A cheap fingerprint of a kernel's output: for tensors and arrays the
     sum, the sum of absolute values and the sum of squares in float64; for

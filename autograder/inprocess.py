@@ -10,7 +10,6 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import os
-import random
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -86,8 +85,4 @@ class InProcessLab:
         return peak
 
     def manual_seed(self, seed: int) -> None:
-        random.seed(seed)
-        if "numpy" in sys.modules:
-            sys.modules["numpy"].random.seed(seed % 2**32)
-        if "torch" in sys.modules:
-            sys.modules["torch"].manual_seed(seed)
+        calls.seed_all(seed)

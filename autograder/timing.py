@@ -12,6 +12,7 @@ of the per-repeat ratios; points come from the manifest's bands.
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import math
 import random
@@ -147,6 +148,7 @@ class KernelTimer:
         return result
 
 
+@functools.lru_cache(maxsize=1)
 def describe_device() -> str:
     """The device kernels were timed on, for the report."""
     torch = sys.modules.get("torch")

@@ -13,11 +13,13 @@ Framing: each message is an 8-byte big-endian length followed by UTF-8 JSON.
 from __future__ import annotations
 
 import base64
+import collections
 import json
 import math
 import os
 import struct
 import sys
+import types
 from typing import Any, Callable
 
 HEADER = struct.Struct(">Q")
@@ -108,16 +110,16 @@ def encode(value: Any, on_unencodable: Callable[[Any], Any] | None = None, _dept
     raise Unencodable(f"cannot send a {t.__module__}.{t.__qualname__} as data")
 
 
-def _is_plain_mapping(value: Any) -> bool:
-    import collections
+PLAIN_MAPPINGS = (collections.OrderedDict, collections.Counter, collections.defaultdict)
+ITERATORS = (types.GeneratorType, map, filter, zip, enumerate, range, reversed)
 
-    return type(value) in (collections.OrderedDict, collections.Counter, collections.defaultdict)
+
+def _is_plain_mapping(value: Any) -> bool:
+    return type(value) in PLAIN_MAPPINGS
 
 
 def _is_iterator(value: Any) -> bool:
-    import types
-
-    return isinstance(value, (types.GeneratorType, map, filter, zip, enumerate, range, reversed)) or type(
+    return isinstance(value, ITERATORS) or type(
         value
     ).__name__ in ("dict_keys", "dict_values", "dict_items")
 

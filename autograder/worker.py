@@ -176,14 +176,7 @@ class Worker:
             self.handles.pop(int(hid), None)
 
     def op_seed(self, request: dict) -> None:
-        import random
-
-        seed = int(request["seed"])
-        random.seed(seed)
-        if "numpy" in sys.modules:
-            sys.modules["numpy"].random.seed(seed % 2**32)
-        if "torch" in sys.modules:
-            sys.modules["torch"].manual_seed(seed)
+        calls.seed_all(int(request["seed"]))
 
     def op_get_file(self, request: dict) -> bytes:
         path = os.path.join(self.scratch, str(request["path"]))
