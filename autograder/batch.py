@@ -28,7 +28,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder import grading, report, sandbox
+from autograder import policy as late_policy
+from autograder import similarity
 from autograder.course import Course, Lab
+from autograder.policy import LatePolicy
 from autograder.submission import Submission, SubmissionError, _extract, fingerprint, open_submission
 
 CANVAS_NAME = re.compile(r"^(?P<name>[A-Za-z0-9-]+?)(?P<late>_LATE)?_(?P<uid>\d+)_(?P<sid>\d+)_(?P<file>.+)$")
@@ -46,6 +49,14 @@ class Entry:
 
 
 @dataclass
+class Regrade:
+    """What to grade again although the submission did not change."""
+
+    students: tuple[str, ...] = ()  # empty: every student
+    tests: tuple[str, ...] = ()  # empty: the whole lab; else only these test ids (merged into the old report)
+
+
+@dataclass
 class BatchResult:
     graded: list[dict] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (student, lab) kept from an earlier run
@@ -53,7 +64,15 @@ class BatchResult:
 
 
 def _mtime(path: Path) -> dt.datetime:
-    return dt.datetime.fromtimestamp(path.stat().st_mtime, dt.timezone.utc)
+    """When a file, or the newest file in a folder, was last written."""
+    stamp = path.stat().st_mtime
+    if path.is_dir():
+        for i, p in enumerate(path.rglob("*")):
+            if i > 10_000:
+                break
+            if p.is_file() and not p.is_symlink():
+                stamp = max(stamp, p.stat().st_mtime)
+    return dt.datetime.fromtimestamp(stamp, dt.timezone.utc)
 
 
 def discover(class_path: Path, workdir: Path) -> tuple[list[Entry], list[str]]:
@@ -157,15 +176,27 @@ def grade_class(
     workers: int = 1,
     timing: bool = True,
     progress=None,
+    policy: LatePolicy | None = None,
+    regrade: Regrade | None = None,
 ) -> BatchResult:
-    """Grade every (student, lab) of a class; see the module docstring."""
+    """Grade every (student, lab) of a class; see the module docstring.
+
+    ``policy`` sets each report's late penalty (reports kept from an earlier
+    run are re-assessed too). ``regrade`` grades the chosen students again
+    even if unchanged; with ``regrade.tests`` only those tests run and their
+    verdicts replace the old ones in the existing reports."""
     out_dir = out_dir.resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
     workdir = sandbox.private_dir("batch-")
     result = BatchResult()
+    lock = threading.Lock()
     subs: list[tuple[Entry, Submission]] = []
     try:
         entries, result.problems = discover(class_path, workdir)
+        missing = sorted(set(regrade.students if regrade else ()) - {e.student for e in entries})
+        if missing:
+            known = ", ".join(e.student for e in entries[:20]) or "none"
+            raise SubmissionError(f"{class_path}: no submission from {', '.join(missing)} (students: {known})")
         labs = course.labs(lab_ids) if lab_ids else None
         jobs: list[tuple[Entry, Submission, Lab, Path | None]] = []
         for entry in entries:
@@ -181,35 +212,45 @@ def grade_class(
             subs.append((entry, sub))
             folders = sub.lab_folders()
             wanted = labs or [course.lab(f) for f in folders if f in course.lab_ids()]
+            chosen = regrade is not None and (not regrade.students or entry.student in regrade.students)
+            if regrade is not None and not chosen:
+                continue
             for lab in wanted:
                 folder = folders.get(lab.id)
                 print_hash = fingerprint(folder, lab.files) if folder else None
                 old = _existing(out_dir, entry.student, lab)
-                if old is not None and print_hash is not None and old.get("submission", {}).get("sha256") == print_hash:
+                if not chosen and old is not None and print_hash is not None and old.get("submission", {}).get("sha256") == print_hash:
                     result.skipped.append((entry.student, lab.id))
+                    if policy is not None or old.get("late"):
+                        _reassess(old, entry, policy, out_dir)
                     continue
                 jobs.append((entry, sub, lab, folder))
+        similarity.write(course, [(e.student, s) for e, s in subs], labs, out_dir)
         hide = grading.hidden_paths(course, out_dir, class_path.resolve(), (workdir,))
         cpus: queue.Queue[int] = queue.Queue()
         available = sorted(os.sched_getaffinity(0))
         for i in range(max(1, workers)):
             cpus.put(available[i % len(available)])
-        lock = threading.Lock()
         if progress is not None:
             progress.start(len(jobs))
 
         def run(job: tuple[Entry, Submission, Lab, Path | None]) -> dict:
             entry, sub, lab, folder = job
             cpu = cpus.get()
+            old = _existing(out_dir, entry.student, lab) if regrade is not None else None
+            tests = tuple(t for t in (regrade.tests if regrade else ()) if t in lab.tests)
             try:
-                options = grading.GradeOptions(timing=timing, cpu=cpu)
+                options = grading.GradeOptions(timing=timing and not tests, cpu=cpu, select=tests if old else ())
                 r = grading.run_lab(course, lab, folder, entry.student, options, hide, problems=sub.problems)
             except Exception as exc:  # noqa: BLE001 - one broken grading never stops the batch
                 r = report.build(lab, entry.student, [], 0.0, errors=[f"the grader failed on this submission: {type(exc).__name__}: {exc}"])
             finally:
                 cpus.put(cpu)
+            if old is not None:
+                r = _merge_regrade(lab, old, r, tests)
             r["submitted_at"] = entry.submitted_at.isoformat() if entry.submitted_at else None
             r["student_id"] = entry.student_id
+            late_policy.apply(r, policy)
             with lock:
                 grading.write_report(r, out_dir)
             return r
@@ -226,3 +267,36 @@ def grade_class(
             sub.cleanup()
         shutil.rmtree(workdir, ignore_errors=True)
     return result
+
+
+def _reassess(old: dict, entry: Entry, policy: LatePolicy | None, out_dir: Path) -> None:
+    """Apply the current late policy to a kept report; rewrite it if that changed anything."""
+    before = (old.get("score"), old.get("late"))
+    old["submitted_at"] = entry.submitted_at.isoformat() if entry.submitted_at else old.get("submitted_at")
+    late_policy.apply(old, policy)
+    if (old.get("score"), old.get("late")) != before:
+        grading.write_report(old, out_dir)
+
+
+def _merge_regrade(lab: Lab, old: dict, new: dict, tests: tuple[str, ...]) -> dict:
+    """The report after a regrade: the whole new report, or (for single tests)
+    the old report with those tests' new verdicts; the manifest's current
+    points apply to every test either way."""
+    at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    history = [*old.get("regrades", []), {"at": at, "what": ("tests " + ", ".join(tests)) if tests else "whole lab", "previous_score": old["score"]}]
+    if not tests or new["status"] == "error" or not old.get("tests"):
+        new["regrades"] = history
+        return new
+    fresh = {t["name"]: t for t in new["tests"]}
+    kept = {t["name"]: t for t in old["tests"]}
+    merged = []
+    for name, max_points in lab.tests.items():
+        entry = dict(fresh[name] if name in tests or name not in kept else kept[name])
+        entry["max_points"] = max_points
+        entry["points"] = max_points if entry["status"] == "passed" else 0.0
+        merged.append(entry)
+    out = dict(old)
+    out.update(tests=merged, regrades=history, graded_at=new["graded_at"], max_score=lab.points, lab=lab.summary())
+    out.pop("late", None)
+    report.rescore(out)
+    return out

@@ -99,17 +99,25 @@ def _print_results(results: list[dict]) -> None:
     console.print(table)
 
 
-@main.command("batch")
-@click.argument("class_path", type=click.Path(path_type=Path, exists=True))
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True, help="Where reports, the gradebook and the summary go.")
-@click.option("--labs", "lab_ids", multiple=True, help="Grade only these labs (default: every lab folder found).")
-@click.option("--workers", type=int, default=0, help="Gradings at once (default: number of CPUs).")
-@click.option("--no-timing", is_flag=True, help="Skip kernel timing.")
-def batch_cmd(class_path: Path, out_dir: Path, lab_ids: tuple[str, ...], workers: int, no_timing: bool) -> None:
-    """Grade a whole class: a folder of student folders or zips, or a Gradescope or Canvas export."""
+def _policy(course: Course, path: Path | None):
+    """The late policy: --policy FILE, else <course>/policy.toml if there is one."""
+    from autograder.policy import load_policy
+
+    path = path or (course.root / "policy.toml")
+    if not path.is_file():
+        if path != course.root / "policy.toml":
+            raise click.ClickException(f"{path}: no such policy file")
+        return None
+    try:
+        return load_policy(path, course.lab_ids())
+    except CourseError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _grade_class(class_path: Path, out_dir: Path, lab_ids: tuple[str, ...], workers: int, no_timing: bool, policy_path: Path | None, regrade=None) -> None:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from autograder import classreport
+    from autograder import classreport, similarity
     from autograder.batch import grade_class
     from autograder.submission import SubmissionError
 
@@ -118,6 +126,7 @@ def batch_cmd(class_path: Path, out_dir: Path, lab_ids: tuple[str, ...], workers
         course.labs(list(lab_ids)) if lab_ids else None
     except CourseError as exc:
         raise click.ClickException(str(exc)) from None
+    policy = _policy(course, policy_path)
 
     class Bar:
         def __init__(self, progress: Progress) -> None:
@@ -133,15 +142,70 @@ def batch_cmd(class_path: Path, out_dir: Path, lab_ids: tuple[str, ...], workers
     columns = [TextColumn("{task.description:40}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
     with Progress(*columns, console=console, transient=not console.is_terminal) as progress:
         try:
-            result = grade_class(course, class_path, out_dir, list(lab_ids), workers or os.cpu_count() or 1, not no_timing, Bar(progress))
+            result = grade_class(
+                course, class_path, out_dir, list(lab_ids), workers or os.cpu_count() or 1, not no_timing, Bar(progress), policy=policy, regrade=regrade
+            )
         except SubmissionError as exc:
             raise click.ClickException(str(exc)) from None
     reports = classreport.load_reports(out_dir.resolve())
     gradebook = classreport.write_gradebook(course, reports, out_dir / "gradebook.csv")
-    summary = classreport.write_summary(classreport.summarize(reports), out_dir / "summary.html")
+    summary = classreport.write_summary(classreport.summarize(reports, similarity.load(out_dir.resolve())), out_dir / "summary.html")
     for problem in result.problems:
         console.print(f"[yellow]note:[/] {escape(problem)}")
-    console.print(f"graded {len(result.graded)}, kept {len(result.skipped)} unchanged; {gradebook}, {summary}")
+    kept = "" if regrade else f", kept {len(result.skipped)} unchanged"
+    console.print(f"graded {len(result.graded)}{kept}; {gradebook}, {summary}")
+
+
+CLASS_OPTIONS = [
+    click.argument("class_path", type=click.Path(path_type=Path, exists=True)),
+    click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True, help="Where reports, the gradebook and the summary go."),
+    click.option("--workers", type=int, default=0, help="Gradings at once (default: number of CPUs)."),
+    click.option("--no-timing", is_flag=True, help="Skip kernel timing."),
+    click.option("--policy", "policy_path", type=click.Path(path_type=Path), help="Late policy file (default: policy.toml in the course, if any)."),
+]
+
+
+def _class_options(func):
+    for option in reversed(CLASS_OPTIONS):
+        func = option(func)
+    return func
+
+
+@main.command("batch")
+@_class_options
+@click.option("--labs", "lab_ids", multiple=True, help="Grade only these labs (default: every lab folder found).")
+def batch_cmd(class_path: Path, out_dir: Path, lab_ids: tuple[str, ...], workers: int, no_timing: bool, policy_path: Path | None) -> None:
+    """Grade a whole class: a folder of student folders or zips, or a Gradescope or Canvas export.
+
+    Resumable: run it again and only new or changed submissions are graded
+    (the late policy is applied again to all)."""
+    _grade_class(class_path, out_dir, lab_ids, workers, no_timing, policy_path)
+
+
+@main.command("regrade")
+@_class_options
+@click.option("--student", "students", multiple=True, help="Only this student (repeatable; default: all).")
+@click.option("--lab", "lab_ids", multiple=True, help="Only this lab (repeatable; default: all).")
+@click.option("--test", "tests", multiple=True, help="Only this hidden test (an id from the manifest, or a test function's name for all its cases; needs one --lab).")
+def regrade_cmd(
+    class_path: Path, out_dir: Path, workers: int, no_timing: bool, policy_path: Path | None, students: tuple[str, ...], lab_ids: tuple[str, ...], tests: tuple[str, ...]
+) -> None:
+    """Grade again after a fix, although the submissions did not change: one
+    student, one lab, or single tests (their new verdicts replace the old
+    ones; every other result is kept). Each report records the regrade."""
+    from autograder.batch import Regrade
+
+    selected: list[str] = []
+    if tests:
+        if len(lab_ids) != 1:
+            raise click.ClickException("--test needs exactly one --lab (test ids belong to a lab)")
+        lab = _lab(_course(), lab_ids[0])
+        for wanted in tests:
+            match = [t for t in lab.tests if t == wanted or t.split("[")[0] == wanted or t.split("[")[0].split("::")[-1] == wanted]
+            if not match:
+                raise click.ClickException(f"{lab.manifest_path}: no test {wanted!r} in [tests]")
+            selected.extend(m for m in match if m not in selected)
+    _grade_class(class_path, out_dir, lab_ids, workers, no_timing, policy_path, Regrade(tuple(students), tuple(selected)))
 
 
 @main.command("validate")
@@ -187,6 +251,65 @@ def manifest_sync_cmd(lab_id: str) -> None:
     click.echo("[tests]")
     for test_id, p in points.items():
         click.echo(f'"{test_id}" = {p:g}')
+
+
+@main.group("export")
+def export_group() -> None:
+    """Export a lab for another grading platform (Gradescope, Otter-Grader)."""
+
+
+@export_group.command("gradescope")
+@click.argument("lab_id")
+@click.option("--out", "out_path", type=click.Path(path_type=Path), required=True, help="The autograder zip to write.")
+def export_gradescope_cmd(lab_id: str, out_path: Path) -> None:
+    """Write a Gradescope autograder zip for LAB (setup.sh and run_autograder at its root)."""
+    from autograder.exports.gradescope import build_autograder_zip
+
+    course = _course()
+    path = build_autograder_zip(course, _lab(course, lab_id), out_path)
+    console.print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB)")
+
+
+@export_group.command("otter")
+@click.argument("lab_id")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True, help="The folder to write.")
+def export_otter_cmd(lab_id: str, out_dir: Path) -> None:
+    """Write what an Otter-Grader 7 course needs to grade LAB (runs in the student's process)."""
+    from autograder.exports.otter import export_lab
+
+    course = _course()
+    path = export_lab(course, _lab(course, lab_id), out_dir)
+    console.print(f"wrote {path}")
+
+
+@main.group("handouts")
+def handouts_group() -> None:
+    """Build the handouts."""
+
+
+@handouts_group.command("build")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("site"), show_default=True)
+def handouts_build_cmd(out_dir: Path) -> None:
+    """Render every lab's handout and a course index into a static HTML site."""
+    from autograder.handouts import build_site
+
+    course = _course()
+    index = build_site(course, out_dir)
+    console.print(f"wrote {index}")
+
+
+@main.command("publish")
+@click.option("--out", "out_path", type=click.Path(path_type=Path), required=True, help="The student bundle (.zip) to write.")
+def publish_cmd(out_path: Path) -> None:
+    """Build the student bundle: assignments, rendered handouts, the grader for local tests; no solutions, no hidden tests."""
+    from autograder.publish import build_bundle, BundleLeak
+
+    course = _course()
+    try:
+        path, scan = build_bundle(course, out_path)
+    except BundleLeak as exc:
+        raise click.ClickException(str(exc)) from None
+    console.print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB, {scan.files} files); leak scan: clean")
 
 
 if __name__ == "__main__":

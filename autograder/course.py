@@ -133,6 +133,12 @@ class Lab:
             out.append(Kernel(**{**k, "bands": bands, "requires": tuple(k.get("requires", []))}))
         return out
 
+    @cached_property
+    def static_checks(self) -> list:
+        from autograder.static_checks import StaticCheck
+
+        return [StaticCheck.from_manifest(c) for c in self.data.get("static_checks", [])]
+
     # ---- folders ----------------------------------------------------------------------------------
 
     @property

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from autograder import report, sandbox
 from autograder.course import Course, Lab
+from autograder.static_checks import run_checks
 from autograder.submission import collect_lab_files
 
 RUNNER_MARGIN_S = 60
@@ -31,6 +32,7 @@ class GradeOptions:
     seed: int | None = None
     extra_hide: tuple[Path, ...] = ()
     cpu: int | None = None  # pin the runner and its workers to this CPU (batch gives each slot one)
+    select: tuple[str, ...] = ()  # run only these test ids (a regrade of single tests)
 
 
 def hidden_paths(course: Course, out_dir: Path | None, source: Path | None, extra: tuple[Path, ...]) -> list[Path]:
@@ -94,11 +96,14 @@ def run_lab(
             config["seed"] = options.seed
         if options.cpu is not None:
             config["cpu"] = options.cpu
+        if options.select:
+            config["select"] = list(options.select)
         (private / "config.json").write_text(json.dumps(config))
         log_path = private / "runner.log"
         errors = _run_runner(private / "config.json", log_path, lab.limits.total_s * (2 if lab.kernels and options.timing else 1) + RUNNER_MARGIN_S)
         records = [json.loads(line) for line in results_path.read_text().splitlines() if line.strip()]
-        result = report.build(lab, student, records, started, errors=errors, warnings=problems, files_dir=files_dir)
+        static = run_checks(lab.static_checks, {name: files_dir / name for name in copied})
+        result = report.build(lab, student, records, started, errors=errors, warnings=problems, files_dir=files_dir, static=static)
         result["_instructor_log"] = log_path.read_text(errors="replace")[-200_000:] if log_path.exists() else ""
         return result
     finally:

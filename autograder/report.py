@@ -44,8 +44,12 @@ def build(
     errors: list[str] | None = None,
     warnings: list[str] | None = None,
     files_dir: Path | None = None,
+    static: list | None = None,
 ) -> dict:
-    """Assemble the report from the runner's JSON-lines records."""
+    """Assemble the report from the runner's JSON-lines records.
+
+    ``static`` holds the lab's static-check results (``static_checks.CheckResult``);
+    their penalties come off the score, never below 0."""
     errors = list(errors or [])
     warnings = list(warnings or [])
     seen: dict[str, dict] = {}
@@ -97,7 +101,8 @@ def build(
         got["max_points"] = kernel.points
         kernel_entries.append(got)
 
-    score = sum(t["points"] for t in tests) + sum(k["points"] for k in kernel_entries)
+    checks = [c.to_json() for c in static or []]
+    score = max(0.0, sum(t["points"] for t in tests) + sum(k["points"] for k in kernel_entries) - sum(c["penalty"] for c in checks))
     for inc in incidents:
         inc["summary"] = KIND_WORDS.get(inc.get("kind", ""), inc.get("kind", ""))
     result = {
@@ -119,6 +124,8 @@ def build(
         "output": output,
         "submission": _fingerprint(files_dir),
     }
+    if checks:
+        result["static_checks"] = checks
     validate(result)
     return result
 
@@ -169,3 +176,16 @@ def _environment() -> Any:
 
 def render_html(result: dict) -> str:
     return _environment().get_template("report.html.j2").render(r=result)
+
+
+def rescore(result: dict) -> dict:
+    """Recompute ``score`` from the tests, kernels, static checks and late
+    penalty a report holds (after a regrade or a new late policy)."""
+    raw = sum(t["points"] for t in result["tests"]) + sum(k["points"] for k in result.get("kernels", []))
+    raw = max(0.0, raw - sum(c.get("penalty", 0.0) for c in result.get("static_checks", [])))
+    late = result.get("late")
+    if late:
+        late["raw_score"] = round(raw, 6)
+        raw = max(0.0, raw - late["penalty"])
+    result["score"] = round(raw, 6)
+    return result

@@ -90,6 +90,8 @@ def detect_isolation() -> Isolation:
     unshare = shutil.which("unshare")
     switch_uid = root and setpriv is not None
     namespaces = user_ns = False
+    if os.environ.get("AUTOGRADER_NO_NAMESPACES") == "1":  # as inside most containers (Gradescope's): test that mode
+        unshare = None
     if unshare:
         base = [unshare, "--mount", "--net", "--pid", "--fork", "--kill-child", "--mount-proc"]
         probe = base if root else [unshare, "--user", "--map-root-user", *base[1:]]
@@ -210,9 +212,14 @@ def worker_command(
 ) -> tuple[list[str], str]:
     """The argv that starts a worker, and the folder it runs in."""
     python = [sys.executable, "-I", "-m", "autograder.worker", str(fds[0]), str(fds[1])]
-    if not isolation.namespaces:
-        return python, str(stage)
     uid = new_uid() if isolation.switch_uid else None
+    if not isolation.namespaces:
+        if uid is None:
+            return python, str(stage)
+        # still another uid (no root powers, RLIMIT_NPROC bites), in the stage folder;
+        # what it must not read is then protected by file permissions alone
+        os.chown(stage / ".tmp", uid, uid)
+        return ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--no-new-privs", *python], str(stage)
     inner = python
     if uid is not None:
         inner = ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--no-new-privs", *python]

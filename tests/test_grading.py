@@ -1,6 +1,7 @@
 """The engine end to end on a toy lab: points, partial credit, and every way student code can fail."""
 
 import json
+import os
 
 import jsonschema
 import pytest
@@ -135,6 +136,28 @@ def test_without_isolation_the_report_says_so(submit, monkeypatch):
     r = submit()
     assert r["score"] == 10
     assert any("isolation disabled" in w for w in r["warnings"])
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="another uid needs root")
+def test_without_namespaces_student_code_still_runs_as_another_user(submit, monkeypatch, toy_course):
+    """Containers (Gradescope's) usually refuse unshare: the worker must still drop root."""
+    monkeypatch.setenv("AUTOGRADER_NO_NAMESPACES", "1")
+    secret = toy_course.root / "reference" / "lab98_toy" / "solution"
+    os.chmod(secret, 0o700)  # what the Gradescope setup does to reference/
+    probe = f"""
+import os
+if os.geteuid() == 0 or os.getegid() == 0:
+    raise RuntimeError("running as root")
+try:
+    os.listdir({str(secret)!r})
+except PermissionError:
+    pass
+else:
+    raise RuntimeError("read the reference")
+"""
+    r = submit(probe)
+    assert r["score"] == 10, r["errors"] + [t["feedback"] for t in r["tests"]]
+    assert any("namespaces unavailable" in w for w in r["warnings"])
 
 
 def test_memory_peak_is_measured_from_outside(toy_course, tmp_path):

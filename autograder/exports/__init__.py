@@ -1,0 +1,1 @@
+"""Exports of a lab to other grading platforms."""
