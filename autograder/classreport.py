@@ -93,6 +93,16 @@ def summarize(reports: list[dict], similarity: dict[str, list[dict]] | None = No
                 "kernel_ratios": {"n": len(ratios), "median": statistics.median(ratios)} if ratios else None,
                 "errors": sorted({e for r in rs for e in r.get("errors", [])})[:20],
                 "similar": (similarity or {}).get(lab_id, []),
+                "late": [
+                    {"student": r["student"], "days": r["late"]["days_late"], "penalty": r["late"]["penalty"]}
+                    for r in sorted(rs, key=lambda r: r["student"])
+                    if r.get("late", {}).get("days_late")
+                ],
+                "flagged": [
+                    {"student": r["student"], "checks": [c["name"] for c in r.get("static_checks", []) if c["status"] == "flagged"]}
+                    for r in sorted(rs, key=lambda r: r["student"])
+                    if any(c["status"] == "flagged" for c in r.get("static_checks", []))
+                ],
             }
         )
     students = defaultdict(float)

@@ -44,7 +44,7 @@ def labs_cmd(as_json: bool) -> None:
     """List the labs: id, title, week, module, points."""
     course = _course()
     try:
-        labs = [lab.summary() for lab in course.labs()]
+        labs = course.summaries()
     except CourseError as exc:
         raise click.ClickException(str(exc)) from None
     if as_json:

@@ -182,6 +182,9 @@ class Lab:
         return {"id": self.id, "title": self.title, "week": self.week, "module": self.module, "points": self.points}
 
 
+PUBLIC_INDEX = "assignments/labs.json"  # the student bundle's stand-in for the manifests
+
+
 def load_manifest(path: Path) -> dict:
     """Parse and validate one manifest; errors name the file and the problem."""
     try:
@@ -222,3 +225,19 @@ class Course:
 
     def labs(self, ids: list[str] | None = None) -> list[Lab]:
         return [self.lab(i) for i in (ids or self.lab_ids())]
+
+    def summaries(self) -> list[dict[str, Any]]:
+        """Each lab's id, title, week, module and points: from the manifests, or
+        in a student bundle (no reference/) from its public index."""
+        if self.lab_ids():
+            return [lab.summary() for lab in self.labs()]
+        return [{k: lab[k] for k in ("id", "title", "week", "module", "points")} for lab in public_index(self.root)]
+
+
+def public_index(root: Path) -> list[dict[str, Any]]:
+    """The student bundle's lab index (``assignments/labs.json``), or [] when there is none."""
+    try:
+        data = json.loads((root / PUBLIC_INDEX).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    return data if isinstance(data, list) else []

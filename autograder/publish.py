@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import json
 import os
 import re
 import tempfile
@@ -40,7 +41,7 @@ from pathlib import Path, PurePosixPath
 
 import click
 
-from autograder.course import Course, CourseError
+from autograder.course import PUBLIC_INDEX, Course, CourseError
 from autograder.handouts import build_site
 
 #: The folder the bundle unpacks into; member names start with it.
@@ -130,7 +131,16 @@ def collect_members(course: Course, site_dir: Path) -> dict[str, bytes]:
         raise BundleError(f"{course.root / 'pyproject.toml'}: missing (students need it to install the grader)")
     members["pyproject.toml"] = pyproject.read_bytes()
     members["README.md"] = _readme(course)
+    members[PUBLIC_INDEX] = public_index(course)
     return dict(sorted(members.items()))
+
+
+def public_index(course: Course) -> bytes:
+    """What students' tools need from the manifests (``autograder labs``, the
+    module ``autograder test`` imports): ids, titles, points, entry and file
+    names; nothing about the hidden tests."""
+    labs = [{**lab.summary(), "entry": lab.entry, "files": lab.files} for lab in course.labs()]
+    return (json.dumps(labs, indent=2) + "\n").encode()
 
 
 # ---- the leak scan -------------------------------------------------------------------------------

@@ -140,6 +140,7 @@ def test_late_policy_on_a_gradescope_export_and_changing_it_without_regrading(tm
     assert scores(out)["alice"] == 100 and "late" in json.loads((out / "alice" / f"{LAB}.json").read_text())
     assert "carol,1002,,,,72,72" in (out / "gradebook.csv").read_text()
     assert "Late:" in (out / "carol" / f"{LAB}.html").read_text()
+    assert "Late submissions" in (out / "summary.html").read_text()
 
     policy.write_text(policy.read_text().replace("per_day = 0.1", "per_day = 0.05"))
     again = autograder("batch", str(export), "--out", str(out), "--no-timing", "--policy", str(policy))
