@@ -48,7 +48,7 @@ def write_gradebook(course: Course, reports: list[dict], path: Path) -> Path:
     return path
 
 
-def _histogram_png(scores: list[float], max_score: float) -> str:
+def _histogram_png(scores: list[float], max_score: float, xlabel: str = "score") -> str:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -56,7 +56,7 @@ def _histogram_png(scores: list[float], max_score: float) -> str:
 
     fig, ax = plt.subplots(figsize=(4.2, 2.2), dpi=100)
     ax.hist(scores, bins=10, range=(0, max_score), color="#1a7f37", edgecolor="white")
-    ax.set_xlabel("score")
+    ax.set_xlabel(xlabel)
     ax.set_ylabel("students")
     fig.tight_layout()
     buf = io.BytesIO()
@@ -90,7 +90,13 @@ def summarize(reports: list[dict], similarity: dict[str, list[dict]] | None = No
                 "max": max(scores),
                 "histogram": _histogram_png(scores, rs[0]["max_score"]),
                 "tests": sorted(({"name": n, "pass_rate": sum(v) / len(v)} for n, v in tests.items()), key=lambda t: t["pass_rate"]),
-                "kernel_ratios": {"n": len(ratios), "median": statistics.median(ratios)} if ratios else None,
+                "kernel_ratios": {
+                    "n": len(ratios),
+                    "median": statistics.median(ratios),
+                    "histogram": _histogram_png(ratios, max(3.0, max(ratios)), "time / reference time"),
+                }
+                if ratios
+                else None,
                 "errors": sorted({e for r in rs for e in r.get("errors", [])})[:20],
                 "similar": (similarity or {}).get(lab_id, []),
                 "late": [
