@@ -185,19 +185,26 @@ class Lab:
 PUBLIC_INDEX = "assignments/labs.json"  # the student bundle's stand-in for the manifests
 
 
-def load_manifest(path: Path) -> dict:
-    """Parse and validate one manifest; errors name the file and the problem."""
+def load_toml(path: Path, schema: str) -> dict:
+    """Parse a TOML course file and check it against one of our schemas;
+    errors name the file, the place in it and the problem."""
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
         raise CourseError(f"{path}: cannot read: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise CourseError(f"{path}: not valid TOML: {exc}") from None
-    validator = jsonschema.Draft202012Validator(load_schema("manifest.schema.json"))
+    validator = jsonschema.Draft202012Validator(load_schema(schema))
     errors = sorted(validator.iter_errors(data), key=lambda e: list(e.path))
     if errors:
         where = "/".join(str(p) for p in errors[0].path) or "(top level)"
         raise CourseError(f"{path}: {where}: {errors[0].message}")
+    return data
+
+
+def load_manifest(path: Path) -> dict:
+    """Parse and validate one manifest; errors name the file and the problem."""
+    data = load_toml(path, "manifest.schema.json")
     if data["id"] != path.parent.name:
         raise CourseError(f"{path}: id {data['id']!r} does not match its folder {path.parent.name!r}")
     total = sum(data["tests"].values()) + sum(k["points"] for k in data.get("kernels", []))

@@ -25,11 +25,10 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograder.course import CourseError, load_schema
+from autograder.course import CourseError, load_toml
 
 
 @dataclass
@@ -81,19 +80,7 @@ def _time(value: object, where: str) -> dt.datetime:
 
 def load_policy(path: Path, known_labs: list[str] | None = None) -> LatePolicy:
     """Read and check a policy file; errors name the file and the problem."""
-    import jsonschema
-
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CourseError(f"{path}: cannot read: {exc}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise CourseError(f"{path}: not valid TOML: {exc}") from None
-    validator = jsonschema.Draft202012Validator(load_schema("policy.schema.json"))
-    errors = sorted(validator.iter_errors(data), key=lambda e: list(e.path))
-    if errors:
-        where = "/".join(str(p) for p in errors[0].path) or "(top level)"
-        raise CourseError(f"{path}: {where}: {errors[0].message}")
+    data = load_toml(path, "policy.schema.json")
     late = data.get("late", {})
     due = {lab: _time(v, f"{path}: due.{lab}") for lab, v in data.get("due", {}).items()}
     extensions = {
