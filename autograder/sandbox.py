@@ -104,12 +104,30 @@ def detect_isolation() -> Isolation:
             "not running as root: student code ran as the grader's own user (another uid needs root), "
             "so it could read files that user can read and RLIMIT_NPROC is weaker"
         )
+    elif not namespaces and not _other_uid_can_run_python(setpriv):
+        switch_uid = False
+        warnings.append(
+            "without namespaces another uid could not start this Python (a folder above the virtualenv or "
+            "the grader is closed to other users): student code ran as root; open those folders (chmod o+x)"
+        )
     if not namespaces:
         warnings.append(
             "namespaces unavailable (unshare failed): student code had network access, could see other "
             "processes, and hidden paths were protected by file permissions only"
         )
     return Isolation(switch_uid, namespaces, user_ns, tuple(warnings))
+
+
+def _other_uid_can_run_python(setpriv: str) -> bool:
+    """Without namespaces the worker runs from the real file system, where a
+    folder closed to other users (a 0700 home or mktemp folder above the
+    virtualenv) stops another uid from starting Python at all."""
+    uid = str(new_uid())
+    probe = [setpriv, f"--reuid={uid}", f"--regid={uid}", "--clear-groups", sys.executable, "-I", "-c", "import autograder.worker"]
+    try:
+        return subprocess.run(probe, capture_output=True, timeout=60, cwd="/").returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
 
 
 def work_root() -> Path:
