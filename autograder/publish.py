@@ -42,6 +42,7 @@ from pathlib import Path, PurePosixPath
 import click
 
 from autograder.course import PUBLIC_INDEX, Course, CourseError
+from autograder.shipping import package_root, source_files
 from autograder.handouts import build_site
 
 #: The folder the bundle unpacks into; member names start with it.
@@ -53,8 +54,6 @@ MIN_LINE = 30
 #: Top-level folders of the course that must never reach students.
 FORBIDDEN_TOP = ("reference", "examples")
 
-_SKIP_DIRS = {"__pycache__", ".pytest_cache", ".ipynb_checkpoints", ".mypy_cache", ".ruff_cache"}
-_SKIP_SUFFIXES = (".pyc", ".pyo", ".egg-info")
 _ZIP_TIME = (2020, 1, 1, 0, 0, 0)  # fixed, so the same course gives the same zip
 _TAG = re.compile(r"<[^>]*>")
 
@@ -82,24 +81,12 @@ class BundleScan:
 # ---- what goes in --------------------------------------------------------------------------------
 
 
-def _wanted(rel: PurePosixPath) -> bool:
-    parts = rel.parts
-    if any(p in _SKIP_DIRS or p.startswith(".") for p in parts):
-        return False
-    return not any(p.endswith(_SKIP_SUFFIXES) for p in parts)
-
-
 def _tree(root: Path, folder: str) -> dict[str, bytes]:
-    """Every wanted regular file under ``root/folder``, by its path relative to ``root``."""
-    out: dict[str, bytes] = {}
+    """Every shipped file under ``root/folder``, by its path relative to ``root``."""
     base = root / folder
     if not base.is_dir():
         raise BundleError(f"{base}: missing")
-    for path in sorted(base.rglob("*")):
-        rel = PurePosixPath(path.relative_to(root).as_posix())
-        if path.is_file() and _wanted(rel):
-            out[str(rel)] = path.read_bytes()
-    return out
+    return {f"{folder}/{rel}": path.read_bytes() for rel, path in source_files(base)}
 
 
 def _readme(course: Course) -> bytes:
@@ -117,16 +104,12 @@ def collect_members(course: Course, site_dir: Path) -> dict[str, bytes]:
 
     ``site_dir`` holds the rendered handouts (``build_site``'s output).
     """
-    package = Path(__file__).resolve().parent
     members = _tree(course.root, "assignments")
-    members.update(_tree(package.parent, package.name))
-    for path in sorted(site_dir.rglob("*")):
-        rel = PurePosixPath(path.relative_to(site_dir).as_posix())
-        if path.is_file() and _wanted(rel):
-            members[f"site/{rel}"] = path.read_bytes()
+    members.update(_tree(package_root(), "autograder"))
+    members.update({f"site/{rel}": path.read_bytes() for rel, path in source_files(site_dir)})
     pyproject = course.root / "pyproject.toml"
     if not pyproject.is_file():
-        pyproject = package.parent / "pyproject.toml"
+        pyproject = package_root() / "pyproject.toml"
     if not pyproject.is_file():
         raise BundleError(f"{course.root / 'pyproject.toml'}: missing (students need it to install the grader)")
     members["pyproject.toml"] = pyproject.read_bytes()
@@ -168,9 +151,8 @@ CODE_FOLDERS = ("solution", "tests", "variants")
 
 def _public_lines(folder: Path) -> set[str]:
     out: set[str] = set()
-    for path in folder.rglob("*") if folder.is_dir() else []:
-        if path.is_file() and _wanted(PurePosixPath(path.relative_to(folder).as_posix())):
-            out.update(line.strip() for line in _lines(path.read_bytes()) or [])
+    for _, path in source_files(folder):
+        out.update(line.strip() for line in _lines(path.read_bytes()) or [])
     return out
 
 

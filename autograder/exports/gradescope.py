@@ -28,8 +28,8 @@ from pathlib import Path
 import click
 import jsonschema
 
-import autograder
 from autograder.course import Course, Lab, load_schema
+from autograder.shipping import package_root, source_files
 
 SCHEMA = "gradescope-results.schema.json"
 COURSE_DIR = "course"  # inside the zip, so /autograder/source/course on Gradescope
@@ -37,8 +37,6 @@ VENV = "/opt/llm-course-autograder/venv"  # outside /autograder, which the sandb
 TORCH = "torch==2.13.0"
 PRINTED_CHARS = 2000  # how much of what the student's code printed goes into the summary
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # fixed, so the same course gives the same zip
-SKIP_PARTS = {"__pycache__", ".git", ".pytest_cache", ".ipynb_checkpoints"}
-SKIP_SUFFIXES = {".pyc", ".pyo"}
 
 SETUP_SH = """\
 #!/usr/bin/env bash
@@ -108,19 +106,8 @@ def run_script(lab_id: str) -> str:
 # ---- the zip --------------------------------------------------------------------------------------
 
 
-def package_root() -> Path:
-    """The folder holding this package's pyproject.toml and autograder/."""
-    return Path(autograder.__file__).resolve().parent.parent
-
-
 def _tree(folder: Path, arc_prefix: str) -> list[tuple[str, Path]]:
-    out = []
-    for path in sorted(folder.rglob("*")):
-        rel = path.relative_to(folder)
-        if path.is_symlink() or not path.is_file() or SKIP_PARTS & set(rel.parts) or path.suffix in SKIP_SUFFIXES:
-            continue
-        out.append((f"{arc_prefix}/{rel.as_posix()}", path))
-    return out
+    return [(f"{arc_prefix}/{rel}", path) for rel, path in source_files(folder)]
 
 
 def shipped_files(course: Course, lab: Lab) -> list[tuple[str, Path]]:

@@ -38,7 +38,8 @@ from pathlib import Path
 import click
 
 from autograder.course import Course, Lab
-from autograder.exports.gradescope import TORCH, package_root
+from autograder.exports.gradescope import TORCH
+from autograder.shipping import copy_tree, package_root
 
 DISTRIBUTION = "llm-course-autograder"
 OTTER_SOURCE = "/autograder/source"  # where Otter's setup unpacks the zip on Gradescope
@@ -157,16 +158,15 @@ def uses_reference_fixture(tests_dir: Path) -> bool:
 
 def write_checks_package(lab: Lab, folder: Path) -> bool:
     """Write the checks package; return whether it ships the reference solution."""
-    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".*")
     lab_dir = folder / "reference" / lab.id  # the plugin finds manifest, data and solution by this shape
     lab_dir.mkdir(parents=True)
     shutil.copy2(lab.manifest_path, lab_dir / "manifest.toml")
-    shutil.copytree(lab.hidden_tests_dir, lab_dir / "tests", ignore=ignore)
+    copy_tree(lab.hidden_tests_dir, lab_dir / "tests")
     if lab.data_dir.is_dir():
-        shutil.copytree(lab.data_dir, lab_dir / "data", ignore=ignore)
+        copy_tree(lab.data_dir, lab_dir / "data")
     ships_solution = uses_reference_fixture(lab.hidden_tests_dir)
     if ships_solution:
-        shutil.copytree(lab.solution_dir, lab_dir / "solution", ignore=ignore)
+        copy_tree(lab.solution_dir, lab_dir / "solution")
     template = resources.files("autograder.exports").joinpath("otter_templates/checks.py")
     (folder / "checks.py").write_text(template.read_text(encoding="utf-8"), encoding="utf-8")
     config = {"lab": lab.id, "entry": lab.entry, "test_timeout_s": int(lab.limits.test_s * 2 + 30)}
@@ -192,7 +192,7 @@ def write_grader_source(folder: Path) -> bool:
     folder.mkdir(parents=True)
     for name in ("pyproject.toml", "README.md"):
         shutil.copy2(root / name, folder / name)
-    shutil.copytree(root / "autograder", folder / "autograder", ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".*"))
+    copy_tree(root / "autograder", folder / "autograder")
     return True
 
 
