@@ -198,7 +198,7 @@ def grade_class(
             known = ", ".join(e.student for e in entries[:20]) or "none"
             raise SubmissionError(f"{class_path}: no submission from {', '.join(missing)} (students: {known})")
         labs = course.labs(lab_ids) if lab_ids else None
-        jobs: list[tuple[Entry, Submission, Lab, Path | None]] = []
+        jobs: list[tuple[Entry, Submission, Lab, Path | None, dict | None]] = []  # last: the report a regrade replaces
         for entry in entries:
             try:
                 sub = open_submission(entry.path, entry.student)
@@ -224,7 +224,7 @@ def grade_class(
                     if policy is not None or old.get("late"):
                         _reassess(old, entry, policy, out_dir)
                     continue
-                jobs.append((entry, sub, lab, folder))
+                jobs.append((entry, sub, lab, folder, old if chosen else None))
         similarity.write(course, [(e.student, s) for e, s in subs], labs, out_dir)
         hide = grading.hidden_paths(course, out_dir, class_path.resolve(), (workdir,))
         cpus: queue.Queue[int] = queue.Queue()
@@ -234,10 +234,9 @@ def grade_class(
         if progress is not None:
             progress.start(len(jobs))
 
-        def run(job: tuple[Entry, Submission, Lab, Path | None]) -> dict:
-            entry, sub, lab, folder = job
+        def run(job: tuple[Entry, Submission, Lab, Path | None, dict | None]) -> dict:
+            entry, sub, lab, folder, old = job
             cpu = cpus.get()
-            old = _existing(out_dir, entry.student, lab) if regrade is not None else None
             tests = tuple(t for t in (regrade.tests if regrade else ()) if t in lab.tests)
             try:
                 options = grading.GradeOptions(timing=timing and not tests, cpu=cpu, select=tests if old else ())

@@ -102,14 +102,13 @@ def build(
         kernel_entries.append(got)
 
     checks = [c.to_json() for c in static or []]
-    score = max(0.0, sum(t["points"] for t in tests) + sum(k["points"] for k in kernel_entries) - sum(c["penalty"] for c in checks))
     for inc in incidents:
         inc["summary"] = KIND_WORDS.get(inc.get("kind", ""), inc.get("kind", ""))
     result = {
         "schema_version": SCHEMA_VERSION,
         "student": student,
         "lab": lab.summary(),
-        "score": round(score, 6),
+        "score": 0.0,  # set by rescore below
         "max_score": lab.points,
         "status": "error" if errors and not seen else "graded",
         "graded_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
@@ -126,6 +125,7 @@ def build(
     }
     if checks:
         result["static_checks"] = checks
+    rescore(result)
     validate(result)
     return result
 

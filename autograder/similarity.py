@@ -142,17 +142,16 @@ def write(course, submissions: list, labs: list | None, out_dir: Path) -> Path:
 
     ``submissions`` are (student, ``Submission``) pairs; the students' files
     are only read, never run."""
+    compared = {lab.id: lab for lab in labs or course.labs()}
     sources: dict[str, dict[str, str]] = {}
     for student, sub in submissions:
         for lab_id, folder in sub.lab_folders().items():
-            if lab_id in course.lab_ids() and (labs is None or lab_id in {lab.id for lab in labs}):
-                lab = course.lab(lab_id)
-                sources.setdefault(lab_id, {})[student] = _lab_source(folder, lab.files)
+            if lab_id in compared:
+                sources.setdefault(lab_id, {})[student] = _lab_source(folder, compared[lab_id].files)
     path = out_dir / "similarity.json"
-    previous = load(out_dir)
-    flagged = dict(previous)
+    flagged = load(out_dir)  # labs not compared this time keep their pairs
     for lab_id, by_student in sources.items():
-        lab = course.lab(lab_id)
+        lab = compared[lab_id]
         starter = _lab_source(lab.assignment_dir, lab.files)
         flagged[lab_id] = [p.to_json() for p in similar_pairs(by_student, starter)]
     tmp = path.with_name(".similarity.json.tmp")
