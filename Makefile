@@ -9,7 +9,7 @@ TORCH  ?= torch==2.13.0
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: setup example test validate bench clean
+.PHONY: setup example test test-fast validate bench mutate clean
 
 setup: $(VENV)/.setup-done
 
@@ -26,8 +26,17 @@ example: setup
 test: setup
 	$(PY) -m pytest tests -q
 
+# the engine's unit tests only (no whole classes, no validate of every lab): a couple of minutes
+test-fast: setup
+	$(PY) -m pytest tests -q -m "not slow"
+
 validate: setup
 	$(AG) validate
+
+# mutation-test the hidden tests (cosmic-ray mutants of the reference): every lab, or LAB=labNN_slug
+LAB ?=
+mutate: setup
+	$(AG) mutate $(LAB)
 
 bench: setup
 	$(AG) bench lab15_self_attention --runs 100

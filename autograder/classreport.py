@@ -30,11 +30,13 @@ def write_gradebook(course: Course, reports: list[dict], path: Path) -> Path:
     layout: Student, ID, SIS User ID, SIS Login ID, Section, then assignments)."""
     lab_ids = sorted({r["lab"]["id"] for r in reports})
     maxima = {r["lab"]["id"]: r["max_score"] for r in reports}
-    by_student: dict[str, dict] = defaultdict(dict)
+    by_student: dict[str, dict] = defaultdict(dict)  # by key: two students may share a name, never a key
     ids: dict[str, str] = {}
+    names: dict[str, str] = {}
     for r in reports:
         by_student[r["student"]][r["lab"]["id"]] = r["score"]
         ids[r["student"]] = r.get("student_id") or ids.get(r["student"], "")
+        names[r["student"]] = r.get("student_name") or names.get(r["student"], r["student"])
     headers = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", *[f"{lab} ({maxima[lab]:g})" for lab in lab_ids], "Total"]
     tmp = path.with_name(f".{path.name}.tmp")
     with tmp.open("w", newline="", encoding="utf-8") as fh:
@@ -43,7 +45,7 @@ def write_gradebook(course: Course, reports: list[dict], path: Path) -> Path:
         out.writerow(["Points Possible", "", "", "", "", *[f"{maxima[lab]:g}" for lab in lab_ids], f"{sum(maxima.values()):g}"])
         for student in sorted(by_student):
             scores = by_student[student]
-            out.writerow([student, ids.get(student, ""), "", "", "", *[f"{scores[lab]:g}" if lab in scores else "" for lab in lab_ids], f"{sum(scores.values()):g}"])
+            out.writerow([names[student], ids.get(student, ""), "", "", "", *[f"{scores[lab]:g}" if lab in scores else "" for lab in lab_ids], f"{sum(scores.values()):g}"])
     tmp.replace(path)
     return path
 
@@ -104,6 +106,9 @@ def summarize(reports: list[dict], similarity: dict[str, list[dict]] | None = No
                     for r in sorted(rs, key=lambda r: r["student"])
                     if r.get("late", {}).get("days_late")
                 ],
+                "times_from_files": sorted(
+                    r["student"] for r in rs if "late" in r and r.get("submitted_at_source") == "file modification time"
+                ),
                 "flagged": [
                     {"student": r["student"], "checks": [c["name"] for c in r.get("static_checks", []) if c["status"] == "flagged"]}
                     for r in sorted(rs, key=lambda r: r["student"])

@@ -33,9 +33,14 @@ def _lab(course: Course, lab_id: str):
 
 @click.group()
 @click.version_option(package_name="llm-course-autograder")
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """Autograder for the LLM course: labs, grading, validation and benchmarks."""
+    from autograder import scratch
+
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    scratch.install_signal_handlers()
+    ctx.with_resource(scratch.session())  # every private folder of this command, removed however it ends
 
 
 @main.command("labs")
@@ -58,20 +63,44 @@ def labs_cmd(as_json: bool) -> None:
 
 @main.command("test", context_settings={"ignore_unknown_options": True})
 @click.argument("lab_id")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0),
+    help="Seconds one test may run before it fails, naming the function it was in "
+    "(default: the lab's per-test grading limit, else 30; 0: no limit). Not while you are in the debugger.",
+)
 @click.argument("pytest_args", nargs=-1, type=click.UNPROCESSED)
-def test_cmd(lab_id: str, pytest_args: tuple[str, ...]) -> None:
+def test_cmd(lab_id: str, timeout: float | None, pytest_args: tuple[str, ...]) -> None:
     """Run LAB's public tests on your working copy (in this process; --pdb works).
 
     Extra arguments go to pytest, e.g. ``autograder test lab02_text_statistics -k zipf --pdb``.
+    A function that raises NotImplementedError (not written yet) is one line
+    of the summary, not a failure with its source.
     """
+    from autograder.course import Limits, public_index
+
     course = _course()
     folder = course.root / "assignments" / lab_id
     if not (folder / "tests").is_dir():
-        raise click.ClickException(f"no public tests at {folder / 'tests'}")
+        labs = sorted(p.parent.name for p in (course.root / "assignments").glob("*/tests") if p.is_dir())
+        raise click.ClickException(f"unknown lab {lab_id!r} (no public tests at {folder / 'tests'}); labs: {', '.join(labs) or 'none'}")
+    if timeout is None:
+        # the per-test limit grading uses: from the manifest, or in a student bundle
+        # (no reference/) from the public index; else the manifests' default
+        timeout = Limits().test_s
+        if (course.root / "reference" / lab_id / "manifest.toml").is_file():
+            timeout = _lab(course, lab_id).limits.test_s
+        else:
+            entry = next((lab for lab in public_index(course.root) if lab.get("id") == lab_id), {})
+            limits = entry.get("limits")
+            if isinstance(limits, dict) and isinstance(limits.get("test_s"), (int, float)):
+                timeout = float(limits["test_s"])
     import pytest
 
-    plugin = ["-p", "autograder.plugin"] if os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD") else []
-    code = pytest.main([str(folder / "tests"), *plugin, "--lab-dir", str(folder), "-p", "no:cacheprovider", *pytest_args])
+    plugins = ["-p", "autograder.plugin", "-p", "pytest_timeout"] if os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD") else []
+    code = pytest.main(
+        [str(folder / "tests"), *plugins, "--lab-dir", str(folder), "-p", "no:cacheprovider", f"--timeout={timeout:g}", *pytest_args]
+    )
     sys.exit(int(code))
 
 
@@ -114,11 +143,11 @@ def _policy(course: Course, path: Path | None):
         raise click.ClickException(str(exc)) from None
 
 
-def _grade_class(class_path: Path, out_dir: Path, lab_ids: tuple[str, ...], workers: int, no_timing: bool, policy_path: Path | None, regrade=None) -> None:
+def _grade_class(class_path: Path, out_dir: Path, lab_ids: tuple[str, ...], workers: int | None, no_timing: bool, policy_path: Path | None, regrade=None) -> None:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from autograder import classreport, similarity
-    from autograder.batch import grade_class
+    from autograder.batch import BatchCancelled, grade_class
     from autograder.submission import SubmissionError
 
     course = _course()
@@ -147,6 +176,14 @@ def _grade_class(class_path: Path, out_dir: Path, lab_ids: tuple[str, ...], work
             )
         except SubmissionError as exc:
             raise click.ClickException(str(exc)) from None
+        except BatchCancelled as exc:
+            progress.stop()
+            console.print(
+                f"[yellow]stopped:[/] {exc.graded} graded, {exc.left} not graded; every finished report is kept in {escape(str(out_dir))}.\n"
+                "Run the same command again to grade the rest (finished reports are not graded again); "
+                "it then writes the gradebook and the summary."
+            )
+            sys.exit(130)
     reports = classreport.load_reports(out_dir.resolve())
     gradebook = classreport.write_gradebook(course, reports, out_dir / "gradebook.csv")
     summary = classreport.write_summary(classreport.summarize(reports, similarity.load(out_dir.resolve())), out_dir / "summary.html")
@@ -159,7 +196,7 @@ def _grade_class(class_path: Path, out_dir: Path, lab_ids: tuple[str, ...], work
 CLASS_OPTIONS = [
     click.argument("class_path", type=click.Path(path_type=Path, exists=True)),
     click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True, help="Where reports, the gradebook and the summary go."),
-    click.option("--workers", type=int, default=0, help="Gradings at once (default: number of CPUs)."),
+    click.option("--workers", type=click.IntRange(min=1), default=None, help="Gradings at once, 1 or more (default: number of CPUs)."),
     click.option("--no-timing", is_flag=True, help="Skip kernel timing."),
     click.option("--policy", "policy_path", type=click.Path(path_type=Path), help="Late policy file (default: policy.toml in the course, if any)."),
 ]
@@ -174,7 +211,7 @@ def _class_options(func):
 @main.command("batch")
 @_class_options
 @click.option("--labs", "lab_ids", multiple=True, help="Grade only these labs (default: every lab folder found).")
-def batch_cmd(class_path: Path, out_dir: Path, lab_ids: tuple[str, ...], workers: int, no_timing: bool, policy_path: Path | None) -> None:
+def batch_cmd(class_path: Path, out_dir: Path, lab_ids: tuple[str, ...], workers: int | None, no_timing: bool, policy_path: Path | None) -> None:
     """Grade a whole class: a folder of student folders or zips, or a Gradescope or Canvas export.
 
     Resumable: run it again and only new or changed submissions are graded
@@ -188,7 +225,7 @@ def batch_cmd(class_path: Path, out_dir: Path, lab_ids: tuple[str, ...], workers
 @click.option("--lab", "lab_ids", multiple=True, help="Only this lab (repeatable; default: all).")
 @click.option("--test", "tests", multiple=True, help="Only this hidden test (an id from the manifest, or a test function's name for all its cases; needs one --lab).")
 def regrade_cmd(
-    class_path: Path, out_dir: Path, workers: int, no_timing: bool, policy_path: Path | None, students: tuple[str, ...], lab_ids: tuple[str, ...], tests: tuple[str, ...]
+    class_path: Path, out_dir: Path, workers: int | None, no_timing: bool, policy_path: Path | None, students: tuple[str, ...], lab_ids: tuple[str, ...], tests: tuple[str, ...]
 ) -> None:
     """Grade again after a fix, although the submissions did not change: one
     student, one lab, or single tests (their new verdicts replace the old
@@ -300,16 +337,139 @@ def handouts_build_cmd(out_dir: Path) -> None:
 
 @main.command("publish")
 @click.option("--out", "out_path", type=click.Path(path_type=Path), required=True, help="The student bundle (.zip) to write.")
-def publish_cmd(out_path: Path) -> None:
-    """Build the student bundle: assignments, rendered handouts, the grader for local tests; no solutions, no hidden tests."""
-    from autograder.publish import build_bundle, BundleLeak
+@click.option(
+    "--allow-dirty",
+    is_flag=True,
+    help="Publish even if assignments/, handouts/ or a manifest differs from git's HEAD, or the course is not a git checkout.",
+)
+@click.option(
+    "--skip-stub-check",
+    is_flag=True,
+    help="Do not grade the stubs before publishing (by default each must score 0). Only right after `autograder validate` passed.",
+)
+def publish_cmd(out_path: Path, allow_dirty: bool, skip_stub_check: bool) -> None:
+    """Build the student bundle: assignments, rendered handouts, the grader for local tests; no solutions, no hidden tests.
+
+    Refuses, writing nothing, when assignments/, handouts/ or a manifest is
+    not committed (--allow-dirty overrides), when the leak scan finds
+    reference material, or when a stub graded as it will ship scores above 0
+    (--skip-stub-check skips that grading)."""
+    from autograder.publish import BundleRefused, build_bundle
 
     course = _course()
     try:
-        path, scan = build_bundle(course, out_path)
-    except BundleLeak as exc:
+        path, scan = build_bundle(
+            course, out_path, allow_dirty=allow_dirty, stub_check=not skip_stub_check, progress=lambda m: console.print(escape(m))
+        )
+    except BundleRefused as exc:
         raise click.ClickException(str(exc)) from None
-    console.print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB, {scan.files} files); leak scan: clean")
+    if scan.uncommitted is None and allow_dirty:
+        console.print("[yellow]warning:[/] --allow-dirty: not a git checkout; nothing shows these files were committed")
+    elif scan.uncommitted:
+        listed = "\n  ".join(escape(f) for f in scan.uncommitted)
+        console.print(f"[yellow]warning:[/] --allow-dirty: published {len(scan.uncommitted)} file(s) that differ from git's HEAD:\n  {listed}")
+    if scan.stubs is None:
+        stubs = "stubs: not graded (--skip-stub-check)"
+    else:
+        stubs = f"stubs: all {len(scan.stubs.grades)} score 0 ({scan.stubs.seconds:.0f} s, {scan.stubs.workers} in parallel)"
+    console.print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB, {scan.files} files); leak scan: clean; {stubs}")
+
+
+@main.command("mutate")
+@click.argument("lab_ids", nargs=-1)
+@click.option("--jobs", "-j", type=int, default=0, help="Mutants to run at once (default: number of CPUs).")
+@click.option("--json", "json_path", type=click.Path(path_type=Path), help="Also write the full report (every mutant, with its diff) here: one lab's report, or a list for several labs.")
+@click.option("--no-cache", is_flag=True, help="Run every mutant again (read nothing from reference/LAB/.mutants-cache.json; it is rewritten).")
+@click.option("--no-store", is_flag=True, help="Do not write reference/LAB/mutation.json (the stored score validate reads).")
+@click.option("--timeout-factor", type=float, default=10.0, show_default=True, help="A mutant may run this many times its tests' clean time, plus 10 s, before it counts as killed by a timeout.")
+@click.option("--operator", "operators", multiple=True, help="Only cosmic-ray operators whose name contains this (repeatable; nothing is stored then).")
+@click.option("--fail-under", type=float, help="Exit 1 if a lab's score is below this (0 to 1).")
+def mutate_cmd(lab_ids: tuple[str, ...], jobs: int, json_path: Path | None, no_cache: bool, no_store: bool, timeout_factor: float, operators: tuple[str, ...], fail_under: float | None) -> None:
+    """Mutation-test the hidden tests of LAB (default: every lab).
+
+    cosmic-ray's operators change the reference solution one place at a time;
+    each mutant runs against the hidden tests that call the changed function
+    and is killed when one fails. Prints the score (killed / (mutants -
+    equivalent)) and the survivors with their diffs; a survivor that no input
+    allowed by the docstrings can tell apart goes into the manifest's
+    [[mutation.equivalent]] with a reason (see docs/lab-contract.md).
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from autograder.mutation import MutationError, run_mutation
+    from autograder.mutation.mutants import operator_names
+
+    course = _course()
+    labs = [_lab(course, i) for i in (lab_ids or course.lab_ids())]
+    chosen = None
+    if operators:
+        chosen = [n for n in operator_names() if any(o in n for o in operators)]
+        if not chosen:
+            raise click.ClickException(f"no cosmic-ray operator matches {list(operators)}")
+    reports = []
+    columns = [TextColumn("{task.description:40}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
+    for lab in labs:
+        with Progress(*columns, console=console, transient=True) as progress:
+            task = progress.add_task(f"{lab.id}: starting", total=None)
+
+            def advance(done: int, total: int, result: dict, task=task, progress=progress, lab=lab) -> None:
+                progress.update(task, completed=done, total=total, description=f"{lab.id}: mutants")
+
+            try:
+                report = run_mutation(
+                    lab,
+                    jobs=jobs or None,
+                    use_cache=not no_cache,
+                    store=not no_store,
+                    timeout_factor=timeout_factor,
+                    operators=chosen,
+                    progress=advance,
+                )
+            except MutationError as exc:
+                raise click.ClickException(str(exc)) from None
+        reports.append(report)
+        _print_mutation_report(report)
+    if len(reports) > 1:
+        table = Table("lab", "mutants", "killed", "survived", "equivalent", "score", "s", title="autograder mutate")
+        for r in reports:
+            table.add_row(r["lab"], str(r["total"]), str(r["killed"]), str(r["survived"]), str(r["equivalent"]), _score_text(r["score"]), f"{r['seconds']:.0f}")
+        console.print(table)
+    if json_path:
+        json_path.parent.mkdir(parents=True, exist_ok=True)
+        json_path.write_text(json.dumps(reports[0] if len(reports) == 1 else reports, indent=1) + "\n", encoding="utf-8")
+        console.print(f"wrote {json_path}")
+    if fail_under is not None and any(r["score"] is not None and r["score"] < fail_under for r in reports):
+        sys.exit(1)
+
+
+def _score_text(score: float | None) -> str:
+    return "-" if score is None else f"{100 * score:.1f} %"
+
+
+def _print_mutation_report(r: dict) -> None:
+    survivors = r["survivors"]
+    if survivors:
+        table = Table("id", "where", "operator", "change", title=f"{r['lab']}: {len(survivors)} surviving mutants", show_lines=True)
+        for s in survivors:
+            changed = "\n".join(line for line in s["diff"].splitlines() if line[:1] in "+-" and not line.startswith(("+++", "---")))
+            where = f"{s['file']}:{s['line']}" + (f"\n{s['function']}" if s.get("function") else "\n(module level)")
+            note = {"uncovered": "\n(no test calls it)", "error": "\n(runner error)"}.get(s["status"], "")
+            table.add_row(s["id"], escape(where + note), s["operator"].removeprefix("core/"), escape(changed))
+        console.print(table)
+    for w in r["warnings"]:
+        console.print(f"[yellow]warning:[/] {escape(w)}")
+    parts = [f"{r['total']} mutants", f"{r['killed']} killed" + (f" ({r['timeouts']} by timeout)" if r["timeouts"] else ""), f"{r['survived']} survived"]
+    parts += [f"{r['equivalent']} equivalent"] if r["equivalent"] else []
+    parts += [f"{r['cached']} from the cache"] if r["cached"] else []
+    extra = [f"{r['incompetent']} not compilable"] if r["incompetent"] else []
+    extra += [f"{r['skipped_annotations']} places in postponed annotations"] if r["skipped_annotations"] else []
+    console.print(
+        f"[bold]{r['lab']}[/]: mutation score [bold]{_score_text(r['score'])}[/] ({', '.join(parts)}; {r['seconds']:.0f} s)"
+        + (f"; not counted: {', '.join(extra)}" if extra else "")
+    )
+    if survivors:
+        console.print("A survivor that no input allowed by the docstrings can tell apart goes into the manifest:")
+        console.print(escape(f'[[mutation.equivalent]]\nid = "{survivors[0]["id"]}"\nreason = "..."'))
 
 
 if __name__ == "__main__":

@@ -13,6 +13,8 @@ from typing import Any
 
 import jsonschema
 
+from autograder import settings
+
 
 class CourseError(Exception):
     """A problem with the course files (a manifest, a missing folder); the message names the file."""
@@ -21,7 +23,7 @@ class CourseError(Exception):
 def course_root(start: Path | None = None) -> Path:
     """The course checkout: $AUTOGRADER_COURSE, else the nearest folder above
     ``start`` (default: the current folder) that has assignments/ or reference/."""
-    configured = os.environ.get("AUTOGRADER_COURSE")
+    configured = settings.get(settings.COURSE_ENV)
     if configured:
         return Path(configured).resolve()
     here = (start or Path.cwd()).resolve()

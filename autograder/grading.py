@@ -14,16 +14,26 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder import report, sandbox
+from autograder import report, sandbox, settings
 from autograder.course import Course, Lab
 from autograder.static_checks import run_checks
 from autograder.submission import collect_lab_files
 
 RUNNER_MARGIN_S = 60
+STOP_GRACE_S = 3.0  # a runner asked to stop gets this long to kill its workers before SIGKILL
+
+_running: set[subprocess.Popen] = set()
+_running_lock = threading.Lock()
+_stopping = threading.Event()
+
+
+class Cancelled(Exception):
+    """The grading was stopped from outside (Ctrl-C, SIGTERM): no verdict, no report."""
 
 
 @dataclass
@@ -44,7 +54,7 @@ def hidden_paths(course: Course, out_dir: Path | None, source: Path | None, extr
     if source is not None:
         paths.append(source.parent)  # the class folder: other students' work
     paths.extend(extra)
-    env = os.environ.get("AUTOGRADER_HIDE")
+    env = settings.get(settings.HIDE_ENV)
     if env:
         paths.extend(Path(p) for p in env.split(":") if p)
     # never cover what the worker itself needs: Python, this package, the runners' folders
@@ -81,7 +91,7 @@ def run_lab(
         entry_file = f"{lab.entry}.py"
         if entry_file not in copied:
             why = next((p for p in problems if entry_file in p), f"{entry_file} was not submitted")
-            return report.build(lab, student, [], started, errors=[f"nothing to grade: {why}"], warnings=problems, files_dir=files_dir)
+            return report.refused(lab, student, [f"nothing to grade: {why}"], warnings=problems, files_dir=files_dir)
         results_path = private / "results.jsonl"
         results_path.touch()
         config = {
@@ -111,23 +121,79 @@ def run_lab(
 
 
 def _run_runner(config: Path, log_path: Path, deadline_s: float) -> list[str]:
+    """Run one runner to its end or its deadline; raise :class:`Cancelled` if
+    :func:`stop_runners` stopped it. The runner gets SIGTERM if this thread's
+    process dies (so no runner outlives a killed batch) and is stopped the same
+    way, with a grace period, on every other way out."""
+    if _stopping.is_set():
+        raise Cancelled()
     with log_path.open("wb") as log:
         proc = subprocess.Popen(
             [sys.executable, "-m", "autograder.runner", str(config)],
             stdout=log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
-            start_new_session=True,
+            start_new_session=True,  # Ctrl-C reaches us, not it: we stop it ourselves
+            preexec_fn=sandbox.die_with_parent(signal.SIGTERM),
         )
+        with _running_lock:
+            _running.add(proc)
         try:
             code = proc.wait(timeout=deadline_s)
         except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+            _stop(proc)
             return [f"grading stopped after {deadline_s:.0f} s; tests not reached earned nothing"]
+        except BaseException:
+            _stop(proc)
+            raise
+        finally:
+            with _running_lock:
+                _running.discard(proc)
+    if _stopping.is_set():
+        raise Cancelled()
     if code != 0:
         return [f"the grader's runner failed (exit code {code}); this is a grader problem, not yours: tell the course staff"]
     return []
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    """SIGTERM (the runner then kills its workers and removes their homes), then SIGKILL."""
+    for sig, wait_s in ((signal.SIGTERM, STOP_GRACE_S), (signal.SIGKILL, None)):
+        try:
+            os.killpg(proc.pid, sig)
+        except (ProcessLookupError, PermissionError):
+            pass
+        try:
+            proc.wait(timeout=wait_s)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+def stop_runners() -> None:
+    """Stop every runner of this process (SIGTERM, then SIGKILL after a grace
+    period), and refuse to start new ones until :func:`allow_runners`."""
+    _stopping.set()
+    with _running_lock:
+        procs = list(_running)
+    for proc in procs:
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+        except (ProcessLookupError, PermissionError):
+            pass
+    deadline = time.monotonic() + STOP_GRACE_S
+    for proc in procs:
+        try:
+            proc.wait(timeout=max(0.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+
+
+def allow_runners() -> None:
+    _stopping.clear()
 
 
 def write_report(result: dict, out_dir: Path) -> tuple[Path, Path]:

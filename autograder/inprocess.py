@@ -11,9 +11,10 @@ import importlib
 import importlib.util
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
-from typing import Any
+from types import FrameType, ModuleType, TracebackType
+from typing import Any, Iterator
 
 from autograder import calls
 
@@ -37,11 +38,88 @@ def import_from(folder: Path, entry: str, alias: str | None = None) -> ModuleTyp
     return module
 
 
-class InProcessLab:
-    """The student's module, called directly."""
+# ---- where in the student's code: for timeouts and unimplemented functions ------------------------
 
-    def __init__(self, module: ModuleType) -> None:
+_student_folders: list[Path] = []
+
+
+@dataclass(frozen=True)
+class StudentFrame:
+    """A frame running the student's code: the function and where in it."""
+
+    function: str  # qualified name: "word_counts", "Counter.inc", "<module>" (at import)
+    file: str  # relative to the student's folder
+    line: int
+
+
+def student_file(filename: str) -> str | None:
+    """``filename`` relative to the folder of the student's code it lies in
+    (never its tests/), or None if it is no code of the student's."""
+    try:
+        path = Path(filename).resolve()
+    except (OSError, ValueError):
+        return None
+    for folder in _student_folders:
+        if path.is_relative_to(folder) and not path.is_relative_to(folder / "tests"):
+            return str(path.relative_to(folder))
+    return None
+
+
+def _student_frame(frame: FrameType, line: int) -> StudentFrame | None:
+    code = frame.f_code
+    name = student_file(code.co_filename)
+    return None if name is None else StudentFrame(getattr(code, "co_qualname", code.co_name), name, line)
+
+
+def frames_of_stack(frame: FrameType | None) -> list[StudentFrame]:
+    """The student's frames on the stack that ends at ``frame``, outermost first."""
+    out: list[StudentFrame] = []
+    while frame is not None:
+        found = _student_frame(frame, frame.f_lineno)
+        if found:
+            out.append(found)
+        frame = frame.f_back
+    return out[::-1]
+
+
+def frames_of_traceback(tb: TracebackType | None) -> Iterator[tuple[StudentFrame | None, TracebackType]]:
+    """Each entry of a traceback, outermost first, with its student frame (None: not the student's code)."""
+    while tb is not None:
+        yield _student_frame(tb.tb_frame, tb.tb_lineno), tb
+        tb = tb.tb_next
+
+
+def raised_in_student_code(exc: BaseException) -> StudentFrame | None:
+    """The student's function that raised ``exc`` itself (the traceback's
+    innermost entry is in the student's code), else None: a library the
+    student called raised it, or the test did."""
+    entries = list(frames_of_traceback(exc.__traceback__))
+    return entries[-1][0] if entries else None
+
+
+def describe_position(frames: list[StudentFrame]) -> str:
+    """"word_counts (text_stats.py, line 12)", or with a helper on top
+    "word_counts, in _tokens (text_stats.py, line 30)"; "" when not in the student's code."""
+    if not frames:
+        return ""
+    outer, inner = frames[0], frames[-1]
+    if outer.function == "<module>":
+        return f"importing {inner.file} (line {inner.line})"
+    where = outer.function if outer is inner or outer.function == inner.function else f"{outer.function}, in {inner.function}"
+    return f"{where} ({inner.file}, line {inner.line})"
+
+
+class InProcessLab:
+    """The student's module, called directly.
+
+    ``folder`` holds the student's code: frames from files in it (its tests/
+    excepted) are the student's, which timeouts and unimplemented functions
+    are reported by."""
+
+    def __init__(self, module: ModuleType, folder: Path | None = None) -> None:
         self._module = module
+        if folder is not None:
+            register_student_folder(folder)
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__"):
@@ -86,3 +164,9 @@ class InProcessLab:
 
     def manual_seed(self, seed: int) -> None:
         calls.seed_all(seed)
+
+
+def register_student_folder(folder: Path) -> None:
+    folder = Path(folder).resolve()
+    if folder not in _student_folders:
+        _student_folders.append(folder)

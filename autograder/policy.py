@@ -9,10 +9,12 @@ The file is TOML (``autograder batch --policy FILE``; default
     max_penalty = 0.50        # cap on that fraction
     max_days = 7              # later than this: no credit (optional)
 
-    [due]                     # ISO 8601; a time without a zone is UTC
+    [due]                     # ISO 8601, quoted or as a TOML date-time; a time without
+                              # a zone is UTC; a date alone (2026-09-14 or "2026-09-14")
+                              # means the end of that day, 23:59:59
     lab02_text_statistics = "2026-09-14T23:59:00-04:00"
 
-    [extensions.alice]        # per-student due dates, by student name
+    [extensions.alice]        # per-student due dates: by the student's key, platform id or name
     lab02_text_statistics = "2026-09-16T23:59:00-04:00"
 
 Days late are counted in started 24-hour periods after due + grace. The
@@ -25,10 +27,15 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder.course import CourseError, load_toml
+
+
+DATE_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}")
+END_OF_DAY = dt.time(23, 59, 59)
 
 
 @dataclass
@@ -41,10 +48,16 @@ class LatePolicy:
     extensions: dict[str, dict[str, dt.datetime]] = field(default_factory=dict)
     source: str = ""
 
-    def due_for(self, student: str, lab_id: str) -> dt.datetime | None:
-        return self.extensions.get(student, {}).get(lab_id) or self.due.get(lab_id)
+    def due_for(self, student: str | tuple[str, ...], lab_id: str) -> dt.datetime | None:
+        """The due date, with the first extension found for any of the student's
+        names (key, platform id, display name)."""
+        for who in (student,) if isinstance(student, str) else student:
+            extended = self.extensions.get(who, {}).get(lab_id)
+            if extended is not None:
+                return extended
+        return self.due.get(lab_id)
 
-    def assess(self, student: str, lab_id: str, submitted_at: dt.datetime | None, max_score: float, raw_score: float) -> dict | None:
+    def assess(self, student: str | tuple[str, ...], lab_id: str, submitted_at: dt.datetime | None, max_score: float, raw_score: float) -> dict | None:
         """The report's ``late`` entry, or None when the lab has no due date."""
         due = self.due_for(student, lab_id)
         if due is None:
@@ -66,15 +79,25 @@ class LatePolicy:
 
 
 def _time(value: object, where: str) -> dt.datetime:
+    """A moment from a TOML date-time, a TOML date or an ISO 8601 string. A
+    date alone, quoted or not, means the end of that day (23:59:59); a time
+    without a zone is UTC."""
+    if isinstance(value, str) and DATE_ONLY.fullmatch(value.strip()):
+        try:
+            value = dt.date.fromisoformat(value.strip())
+        except ValueError:
+            raise CourseError(f"{where}: {value!r} is not a valid date") from None
     if isinstance(value, dt.datetime):
         parsed = value
     elif isinstance(value, dt.date):
-        parsed = dt.datetime.combine(value, dt.time(23, 59, 59))
-    else:
+        parsed = dt.datetime.combine(value, END_OF_DAY)
+    elif isinstance(value, str):
         try:
-            parsed = dt.datetime.fromisoformat(str(value))
+            parsed = dt.datetime.fromisoformat(value.strip())
         except ValueError:
             raise CourseError(f"{where}: {value!r} is not an ISO 8601 date and time") from None
+    else:
+        raise CourseError(f"{where}: {value!r} is not a date and time (write e.g. 2026-09-14T23:59:00-04:00)")
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)
 
 
@@ -111,7 +134,8 @@ def apply(result: dict, policy: LatePolicy | None) -> dict:
     if policy is not None:
         when = result.get("submitted_at")
         submitted = _time(when, "submitted_at") if when else None
-        late = policy.assess(result["student"], result["lab"]["id"], submitted, result["max_score"], result["score"])
+        names = tuple(n for n in (result["student"], result.get("student_id"), result.get("student_name")) if n)
+        late = policy.assess(names, result["lab"]["id"], submitted, result["max_score"], result["score"])
         if late is not None:
             result["late"] = late
             rescore(result)

@@ -1,8 +1,10 @@
-"""The student bundle: one zip with what students need, checked for leaks before it is written.
+"""The student bundle: one zip with what students need, checked before it is written.
 
 The bundle unpacks into a single folder, :data:`BUNDLE_ROOT`, holding
 
-- ``assignments/`` (stubs and public tests),
+- ``assignments/`` (stubs and public tests, and ``labs.json``: the public
+  index :func:`public_index` writes, which ``autograder labs`` and
+  ``autograder test`` read in the bundle),
 - ``site/`` (the handouts, rendered by :func:`autograder.handouts.build_site`),
 - ``autograder/`` and ``pyproject.toml`` (so ``pip install -e .`` gives
   students ``autograder test LAB``),
@@ -10,20 +12,35 @@ The bundle unpacks into a single folder, :data:`BUNDLE_ROOT`, holding
 
 Nothing from ``reference/`` or ``examples/``; no caches or hidden files.
 
-Every build runs :func:`scan_members` on the members before the zip is
-written, and refuses (:class:`BundleLeak`) if any member
+:func:`build_bundle` checks, in this order, and writes nothing unless all pass:
 
-1. lies under ``reference/`` or ``examples/``;
-2. has the same bytes as a file under ``reference/`` (a solution, hidden
-   test, data file, variant, manifest);
-3. is text and contains a *distinctive* line of the reference's Python
-   code: a stripped line of at least :data:`MIN_LINE` characters from
-   ``reference/**/*.py`` that appears in no file under ``assignments/``.
-   Lines the stub shares with the solution (signatures, docstrings,
-   constants) are public by construction and so never count. HTML members
-   are compared after removing tags and entities.
+1. **Committed** (:func:`check_committed`): ``assignments/``, ``handouts/``
+   and every ``reference/*/manifest.toml`` are as in git's HEAD (nothing
+   modified, staged, untracked, or ignored but shipped); a course that is
+   not a git checkout is refused. ``allow_dirty`` overrides.
+2. **Leak scan** (:func:`scan_members`): it refuses (:class:`BundleLeak`)
+   if any member
 
-The scan compares sets of lines and hashes, so it takes well under a second.
+   a. lies under ``reference/`` or ``examples/``;
+   b. has the same bytes as a file under ``reference/`` (a solution, hidden
+      test, data file, variant, manifest);
+   c. is text and contains a *distinctive* line of the reference's Python
+      code: a stripped line of at least :data:`MIN_LINE` characters from
+      ``reference/LAB/{solution,tests,variants}/*.py`` that appears in no
+      file under ``assignments/`` and no file of the grader's package.
+      Lines the stub shares with the solution (signatures, docstrings,
+      constants) are public by construction and so never count. HTML
+      members are compared after removing tags and entities.
+
+   The scan compares sets of lines and hashes, so it takes well under a second.
+3. **Stubs score 0** (:func:`grade_stubs`): each lab's stub, as it is in
+   the bundle, is graded through the real grader (timing off), labs in
+   parallel; a stub that earns any point means a solved function would
+   ship. ``stub_check=False`` skips it.
+
+The leak scan cannot see a solution pasted into a stub (its lines then
+count as public); the committed check and the stub grading are what catch
+that.
 """
 
 from __future__ import annotations
@@ -32,17 +49,22 @@ import hashlib
 import html
 import json
 import os
+import queue
 import re
+import shutil
+import subprocess
 import tempfile
 import time
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Callable
 
 import click
 
-from autograder.course import PUBLIC_INDEX, Course, CourseError
-from autograder.shipping import package_root, source_files
+from autograder.course import PUBLIC_INDEX, Course, CourseError, Lab
+from autograder.shipping import package_root, source_files, wanted
 from autograder.handouts import build_site
 
 #: The folder the bundle unpacks into; member names start with it.
@@ -58,7 +80,11 @@ _ZIP_TIME = (2020, 1, 1, 0, 0, 0)  # fixed, so the same course gives the same zi
 _TAG = re.compile(r"<[^>]*>")
 
 
-class BundleLeak(Exception):
+class BundleRefused(Exception):
+    """The bundle must not be published as it is; the message says why, names the files or labs, and how to go on."""
+
+
+class BundleLeak(BundleRefused):
     """The bundle would publish reference material; the message names each leaking member and why."""
 
 
@@ -67,8 +93,38 @@ class BundleError(click.ClickException):
 
 
 @dataclass
+class StubGrade:
+    """One lab's stub through the grader: it must earn nothing."""
+
+    lab: str
+    score: float
+    max_score: float
+    passed: list[str]  # ids of the tests (and names of the kernels) that earned points
+    errors: list[str]  # why the grading could not run to the end, if it could not
+    seconds: float
+
+    @property
+    def ok(self) -> bool:
+        return self.score <= 0 and not self.passed and not self.errors
+
+
+@dataclass
+class StubCheck:
+    """Every lab's stub graded: the grades, the wall time for all of them, the parallel slots used."""
+
+    grades: list[StubGrade]
+    seconds: float
+    workers: int
+
+
+@dataclass
 class BundleScan:
-    """What the leak scan looked at; ``files`` is the number of members in the bundle."""
+    """What the checks looked at; ``files`` is the number of members in the bundle.
+
+    ``uncommitted``: the files that differ from git's HEAD and were published
+    anyway (``allow_dirty``); None when that was not checked (not a git
+    checkout, with ``allow_dirty``). ``stubs``: the stub grading, None when
+    skipped. Both are filled in by :func:`build_bundle`."""
 
     files: int
     text_files: int
@@ -76,6 +132,8 @@ class BundleScan:
     distinctive_lines: int
     seconds: float
     leaks: list[str] = field(default_factory=list)
+    uncommitted: list[str] | None = None
+    stubs: StubCheck | None = None
 
 
 # ---- what goes in --------------------------------------------------------------------------------
@@ -121,8 +179,8 @@ def collect_members(course: Course, site_dir: Path) -> dict[str, bytes]:
 def public_index(course: Course) -> bytes:
     """What students' tools need from the manifests (``autograder labs``, the
     module ``autograder test`` imports): ids, titles, points, entry and file
-    names; nothing about the hidden tests."""
-    labs = [{**lab.summary(), "entry": lab.entry, "files": lab.files} for lab in course.labs()]
+    names, the per-test time limit; nothing about the hidden tests."""
+    labs = [{**lab.summary(), "entry": lab.entry, "files": lab.files, "limits": {"test_s": lab.limits.test_s}} for lab in course.labs()]
     return (json.dumps(labs, indent=2) + "\n").encode()
 
 
@@ -252,27 +310,243 @@ def scan_zip(course: Course, path: Path) -> BundleScan:
     return scan_members(course, read_zip(path))
 
 
+# ---- committed: what ships is what git has -------------------------------------------------------
+
+#: What students receive is made from these (pathspecs relative to the course root).
+COMMITTED_PATHS = ("assignments", "handouts", "reference/*/manifest.toml")
+
+#: Variables that would point git at another repository than the course's own.
+_GIT_LOCATION_VARS = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMON_DIR", "GIT_OBJECT_DIRECTORY", "GIT_NAMESPACE")
+
+_STATUS_WORDS = {"M": "modified", "T": "type changed", "A": "added", "D": "deleted", "R": "renamed", "C": "copied", "U": "unmerged"}
+
+
+class NotACheckout(Exception):
+    """The course root is not in a git checkout (or git cannot read it); the message says what git said."""
+
+
+def _git(root: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in _GIT_LOCATION_VARS}
+    try:
+        return subprocess.run(["git", *args], cwd=root, env=env, capture_output=True, timeout=120)
+    except FileNotFoundError:
+        raise NotACheckout("git is not installed") from None
+    except subprocess.TimeoutExpired:
+        raise NotACheckout(f"git {args[0]} did not answer in 120 s") from None
+
+
+def _describe(xy: str) -> str:
+    if xy == "??":
+        return "untracked"
+    if xy == "!!":
+        return "ignored by git, but it would ship"
+    index, tree = xy[0], xy[1]
+    what = _STATUS_WORDS.get(tree if tree != " " else index, "changed")
+    if index != " " and tree != " ":
+        return f"{what}, partly staged"
+    return f"{what}, staged" if index != " " else what
+
+
+def uncommitted(root: Path) -> list[str]:
+    """The files under :data:`COMMITTED_PATHS` that differ from git's HEAD, each
+    with why (``assignments/lab02/x.py (modified)``), relative to ``root``.
+
+    Modified, staged, deleted and untracked files count, and so do files git
+    ignores that the bundle would still ship (not caches or hidden files).
+    Raises :class:`NotACheckout` when ``root`` is not in a git work tree."""
+    root = Path(root).resolve()
+    top = _git(root, "rev-parse", "--show-toplevel")
+    if top.returncode != 0:
+        said = top.stderr.decode(errors="replace").strip().splitlines()
+        raise NotACheckout(said[0] if said else f"git rev-parse failed (exit code {top.returncode})")
+    top_dir = Path(top.stdout.decode().strip()).resolve()
+    status = _git(
+        root, "-c", "core.quotepath=off", "status", "--porcelain=v1", "-z",
+        "--untracked-files=all", "--ignored=traditional", "--", *COMMITTED_PATHS,
+    )  # fmt: skip
+    if status.returncode != 0:
+        said = status.stderr.decode(errors="replace").strip().splitlines()
+        raise NotACheckout(said[0] if said else f"git status failed (exit code {status.returncode})")
+    fields = status.stdout.decode("utf-8", errors="replace").split("\0")
+
+    def course_path(path: str) -> PurePosixPath:  # git's paths are relative to the top of the work tree
+        try:
+            return PurePosixPath((top_dir / path).relative_to(root).as_posix())
+        except ValueError:
+            return PurePosixPath(path)
+
+    out: list[str] = []
+    i = 0
+    while i < len(fields):
+        entry = fields[i]
+        i += 1
+        if len(entry) < 4:
+            continue
+        xy, path = entry[:2], entry[3:]
+        why = _describe(xy)
+        if xy[0] in "RC" and i < len(fields):  # -z: the original path follows as its own field
+            why = f"{why}; was {course_path(fields[i])}"
+            i += 1
+        full, rel = top_dir / path, course_path(path)
+        if xy in ("??", "!!"):
+            if path.endswith("/"):  # a whole folder: what in it would ship
+                out.extend(f"{rel / sub} ({why})" for sub, _ in source_files(full) if wanted(rel / sub))
+                continue
+            if not wanted(rel):
+                continue  # caches and hidden files never ship, whatever git thinks of them
+        out.append(f"{rel} ({why})")
+    return sorted(out)
+
+
+def check_committed(course: Course, allow_dirty: bool = False) -> list[str] | None:
+    """Refuse (:class:`BundleRefused`) unless what the bundle is made of is what git's HEAD has.
+
+    With ``allow_dirty`` nothing is refused; returns the files that differ
+    (None when the course is not a git checkout)."""
+    try:
+        changed = uncommitted(course.root)
+    except NotACheckout as exc:
+        if allow_dirty:
+            return None
+        raise BundleRefused(
+            f"refusing to publish: {course.root} is not a git checkout ({exc}), so nothing shows that "
+            "assignments/, handouts/ and the lab manifests are the reviewed, committed files.\n"
+            "Publish from the course's git checkout, or pass --allow-dirty to publish these files as they are."
+        ) from None
+    if changed and not allow_dirty:
+        shown = "\n  ".join(changed[:30])
+        more = f"\n  ... and {len(changed) - 30} more" if len(changed) > 30 else ""
+        raise BundleRefused(
+            f"refusing to publish: {len(changed)} file(s) under assignments/, handouts/ or reference/*/manifest.toml "
+            f"differ from git's HEAD, and the bundle would ship them as they are on disk:\n  {shown}{more}\n"
+            "Commit them (or undo the changes: git restore / git clean), or pass --allow-dirty to publish the working tree anyway."
+        )
+    return changed
+
+
+# ---- the stubs score 0 ----------------------------------------------------------------------------
+
+
+def _grade_stub(course: Course, lab: Lab, folder: Path, options, hide: list[Path]) -> StubGrade:
+    from autograder import grading
+
+    start = time.perf_counter()
+    try:
+        r = grading.run_lab(course, lab, folder, "stub", options, hide)
+    except Exception as exc:  # noqa: BLE001 - reported as this lab's problem; the other labs still run
+        return StubGrade(lab.id, 0.0, lab.points, [], [f"the grader failed: {type(exc).__name__}: {exc}"], time.perf_counter() - start)
+    passed = [t["name"] for t in r.get("tests", []) if t.get("status") == "passed" or t.get("points", 0) > 0]
+    passed += [f"kernel {k['name']}" for k in r.get("kernels", []) if k.get("points", 0) > 0]
+    return StubGrade(lab.id, float(r["score"]), float(r["max_score"]), passed, list(r.get("errors", [])), time.perf_counter() - start)
+
+
+def grade_stubs(
+    course: Course,
+    members: dict[str, bytes] | None = None,
+    lab_ids: list[str] | None = None,
+    workers: int | None = None,
+) -> StubCheck:
+    """Grade every lab's stub through the real grader (as ``autograder grade``
+    does, timing off), labs in parallel, one CPU slot each.
+
+    ``members`` (bundle members, as :func:`collect_members` returns them): grade
+    the stub files exactly as they will ship; None: ``assignments/LAB/`` on
+    disk. ``workers``: parallel gradings (default: the CPUs this process may
+    use). Raises nothing about the scores; see :func:`check_stubs`."""
+    from autograder import grading, sandbox
+
+    labs = course.labs(lab_ids)
+    start = time.perf_counter()
+    available = sorted(os.sched_getaffinity(0))
+    workers = max(1, min(workers or len(available), len(labs) or 1))
+    staged = sandbox.private_dir("publish-stubs-")
+    try:
+        if members is None:
+            folders = {lab.id: lab.assignment_dir for lab in labs}
+        else:
+            for name, data in members.items():
+                if name.startswith("assignments/"):
+                    target = staged / name
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    target.write_bytes(data)
+            folders = {lab.id: staged / "assignments" / lab.id for lab in labs}
+        hide = grading.hidden_paths(course, None, None, (staged,))
+        cpus: queue.Queue[int] = queue.Queue()
+        for i in range(workers):
+            cpus.put(available[i % len(available)])
+
+        def run(lab: Lab) -> StubGrade:
+            cpu = cpus.get()
+            try:
+                folder = folders[lab.id]
+                return _grade_stub(course, lab, folder if folder.is_dir() else None, grading.GradeOptions(timing=False, cpu=cpu), hide)
+            finally:
+                cpus.put(cpu)
+
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            grades = list(pool.map(run, labs))
+    finally:
+        shutil.rmtree(staged, ignore_errors=True)
+    return StubCheck(grades, time.perf_counter() - start, workers)
+
+
+def check_stubs(check: StubCheck) -> None:
+    """Refuse (:class:`BundleRefused`) if any stub earned a point, or could not be graded."""
+    bad = [g for g in check.grades if not g.ok]
+    if not bad:
+        return
+    lines = []
+    for g in bad:
+        if g.score > 0 or g.passed:
+            names = ", ".join(g.passed[:6]) + (f" and {len(g.passed) - 6} more" if len(g.passed) > 6 else "")
+            lines.append(f"{g.lab}: the stub scores {g.score:g}/{g.max_score:g}; it passes {names or 'no test'}")
+        if g.errors:
+            lines.append(f"{g.lab}: the stub could not be graded: {'; '.join(g.errors)}")
+    raise BundleRefused(
+        "refusing to publish: every stub must score 0, or the bundle gives away part of a solution:\n  "
+        + "\n  ".join(lines)
+        + "\nFix the stub in assignments/LAB/ (`autograder validate LAB` runs the same check)."
+    )
+
+
 # ---- writing -------------------------------------------------------------------------------------
 
 
 def _write_zip(members: dict[str, bytes], out_path: Path) -> None:
     tmp = out_path.with_name(out_path.name + ".part")
-    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
-        for name, data in members.items():
-            info = zipfile.ZipInfo(f"{BUNDLE_ROOT}/{name}", date_time=_ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            zf.writestr(info, data)
-    os.replace(tmp, out_path)
+    try:
+        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+            for name, data in members.items():
+                info = zipfile.ZipInfo(f"{BUNDLE_ROOT}/{name}", date_time=_ZIP_TIME)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o644 << 16
+                zf.writestr(info, data)
+        os.replace(tmp, out_path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)  # no half-written bundle left behind
+        raise
 
 
-def build_bundle(course: Course, out_path: Path) -> tuple[Path, BundleScan]:
-    """Build the student bundle at ``out_path`` (a .zip); return its path and the leak scan.
+def build_bundle(
+    course: Course,
+    out_path: Path,
+    *,
+    allow_dirty: bool = False,
+    stub_check: bool = True,
+    progress: Callable[[str], None] | None = None,
+) -> tuple[Path, BundleScan]:
+    """Build the student bundle at ``out_path`` (a .zip); return its path and what was checked.
 
-    Raises :class:`BundleLeak` (and writes nothing) when the scan finds
-    reference material among the members.
+    Before anything is written: :func:`check_committed` (``allow_dirty``
+    lets uncommitted files, or a course outside git, through), the leak scan
+    (:class:`BundleLeak`), and, unless ``stub_check`` is False, every lab's
+    stub graded as it will ship (:func:`grade_stubs`; any point earned
+    refuses). A refused build raises :class:`BundleRefused` and writes no
+    zip. ``progress`` is told about the slow steps.
     """
+    say = progress or (lambda message: None)
     out_path = Path(out_path).resolve()
+    changed = check_committed(course, allow_dirty)
     try:
         with tempfile.TemporaryDirectory(prefix="bundle-site-") as tmp:
             site = Path(tmp) / "site"
@@ -281,6 +555,14 @@ def build_bundle(course: Course, out_path: Path) -> tuple[Path, BundleScan]:
     except (CourseError, OSError) as exc:
         raise BundleError(f"cannot build the bundle: {exc}") from None
     scan = scan_members(course, members)
+    scan.uncommitted = changed
+    if stub_check:
+        say(f"grading the {len(course.lab_ids())} stubs as they will ship (each must score 0; timing off)")
+        try:
+            scan.stubs = grade_stubs(course, members)
+        except CourseError as exc:
+            raise BundleError(f"cannot grade the stubs: {exc}") from None
+        check_stubs(scan.stubs)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     _write_zip(members, out_path)
     return out_path, scan

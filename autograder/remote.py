@@ -48,14 +48,30 @@ class StudentImportError(WorkerProblem):
     kind = "import"
 
 
+class UnsendableValue(BaseException):
+    """The student's code answered with a value that cannot be sent to the
+    runner or checked there (nested too deeply, a refused dtype, an endless
+    iterator): that call fails.
+
+    Not an ``Exception``: neither ``pytest.raises(ValueError)`` (nor any other
+    ``pytest.raises``) nor a test's ``except Exception`` can take it for an
+    exception the student's code raised on purpose; like ``pytest.fail`` it
+    ends the test as a failure."""
+
+    kind = "wrong"
+
+
 class StudentCodeError(Exception):
     """An exception raised by the student's code, re-raised in the runner.
 
     Concrete classes also derive from the builtin exception the student's
-    exception derives from, so ``pytest.raises(ValueError)`` works."""
+    exception derives from, so ``pytest.raises(ValueError)`` works.
+    ``raised_in``: the student's function that raised it itself, when that
+    was the student's code and not a library it called."""
 
     type_name = "Exception"
     student_traceback = ""
+    raised_in = ""
 
 
 _error_classes: dict[str, type] = {}
@@ -79,6 +95,7 @@ def student_error(info: dict) -> StudentCodeError:
     err = cls(f"{type_name}: {info.get('message', '')}")
     err.type_name = type_name
     err.student_traceback = str(info.get("traceback", ""))
+    err.raised_in = str(info.get("raised_in", ""))[:200]
     return err
 
 
@@ -155,7 +172,7 @@ class WorkerClient:
         self.generation = 0
         self.restarts = 0
         self.incidents: list[Incident] = []
-        self.import_error: dict | None = None
+        self.import_error: str | None = None  # why the submission cannot be imported: every test fails with it
         self.ready = False
         self.drains: list[OutputDrain] = []
         self.deadline_total = time.monotonic() + spec.total_s
@@ -200,7 +217,7 @@ class WorkerClient:
 
     def ensure_ready(self) -> None:
         if self.import_error is not None:
-            raise StudentImportError(_import_message(self.import_error))
+            raise StudentImportError(self.import_error)
         if self.proc is None or self.proc.poll() is not None:
             if self.proc is not None:
                 if self.restarts >= MAX_RESTARTS:
@@ -209,17 +226,18 @@ class WorkerClient:
             self.start()
         if not self.ready:
             try:
-                response = self._receive(self._timeout(startup=True), what="importing your code")
+                response = self._receive(self._timeout(startup=True), what="while being imported")
             except WorkerProblem as exc:
                 # dying or hanging while importing the submission happens again on every
                 # restart: remember it, so the remaining tests fail at once with the reason
-                self.import_error = {"type": type(exc).__name__, "message": str(exc)}
-                raise StudentImportError(_import_message(self.import_error)) from None
+                # (the incident _receive or _died recorded says it already, in these words)
+                self.import_error = str(exc)
+                raise StudentImportError(self.import_error) from None
             self.ready = True
             if not response.get("ok"):
-                self.import_error = response.get("error") or {}
-                self.incidents.append(Incident("import", _import_message(self.import_error)))
-                raise StudentImportError(_import_message(self.import_error))
+                self.import_error = _import_message(response.get("error") or {})
+                self.incidents.append(Incident("import", self.import_error))
+                raise StudentImportError(self.import_error)
 
     def close(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
@@ -305,6 +323,11 @@ class WorkerClient:
         self.busy_s += time.monotonic() - start
         if response.get("ok"):
             return response.get("value")
+        if "unsendable" in response:
+            text = _unsendable_message(message, str(response["unsendable"])[:500])
+            if message.get("op") in TIMING_OPS:
+                raise WorkerCrashed(text)  # the kernel timer reports it; no test is running
+            raise UnsendableValue(text)
         raise self._error(response.get("error") or {})
 
     def _error(self, info: dict) -> Exception:
@@ -333,7 +356,7 @@ class WorkerClient:
             (length,) = wire.HEADER.unpack(header)
             if length > wire.MAX_MESSAGE_BYTES:
                 self.kill()
-                raise WorkerCrashed(f"your code sent an answer of {length} bytes, over the limit")
+                raise self._crashed(f"your code sent an answer of {length} bytes, over the limit")
             return wire.parse_payload(self._read(length, deadline))
         except TimeoutError:
             self.kill()
@@ -345,7 +368,11 @@ class WorkerClient:
             self._died(what)
         except wire.WireError as exc:
             self.kill()
-            raise WorkerCrashed(f"your code's answer was malformed: {exc}") from None
+            raise self._crashed(f"your code's answer was malformed: {exc}") from None
+
+    def _crashed(self, message: str) -> WorkerCrashed:
+        self.incidents.append(Incident("crash", message))
+        return WorkerCrashed(message)
 
     def _read(self, n: int, deadline: float) -> bytes:
         """Read exactly ``n`` bytes of the worker's answer by ``deadline``.
@@ -395,8 +422,15 @@ class WorkerClient:
     # ---- convenience ------------------------------------------------------------------------------
 
     def decode(self, data: Any) -> Any:
+        """The worker's answer as fresh objects of trusted types (handles become
+        :class:`RemoteObject`). What the worker encodes always decodes, so data
+        the decoder refuses was forged: never a ``ValueError`` a test could
+        expect, but a malformed answer."""
         generation = self.generation
-        return wire.decode(data, resolve_handle=lambda body: RemoteObject(self, body, generation))
+        try:
+            return wire.decode(data, resolve_handle=lambda body: RemoteObject(self, body, generation))
+        except Exception as exc:  # noqa: BLE001 - WireError, or a forged body's TypeError/KeyError/...
+            raise WorkerCrashed(f"your code's answer was malformed: {str(exc)[:300]}") from None
 
     def encode(self, value: Any) -> Any:
         return wire.encode(value, on_unencodable=_encode_handle)
@@ -419,6 +453,32 @@ def _import_message(info: dict) -> str:
     if info.get("traceback"):
         text += "\n" + str(info["traceback"])
     return text
+
+
+TIMING_OPS = ("stage", "bench")  # requests of the kernel timer, made outside any test
+
+
+def _unsendable_message(message: dict, reason: str) -> str:
+    """What the student sees for a result the worker could not send: who
+    returned it, and what is wrong with it (``reason`` is the wire's phrase)."""
+    op = message.get("op")
+    target = message.get("target") or {}
+    method, name = target.get("method"), target.get("name")
+    if op == "list":
+        who = "iterating over your object gave"
+    elif op == "getattr":
+        who = f"{method or name} is"
+    elif method:
+        who = f"your method {method} returned"
+    elif name:
+        who = f"your function {name} returned"
+    elif "handle" in target:
+        who = "calling your object returned"
+    else:
+        who = "your code returned"
+    if not reason.startswith(("nested", "holding")):
+        reason = f"that cannot be checked ({reason})"
+    return f"{who} a value {reason}"
 
 
 # ---- proxies -----------------------------------------------------------------------------------------

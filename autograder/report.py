@@ -40,13 +40,16 @@ def build(
     lab: Lab,
     student: str,
     records: list[dict],
-    started: float,
+    started: float | None,
     errors: list[str] | None = None,
     warnings: list[str] | None = None,
     files_dir: Path | None = None,
     static: list | None = None,
 ) -> dict:
     """Assemble the report from the runner's JSON-lines records.
+
+    ``started`` is the ``time.time()`` at which grading began (None: nothing
+    ran, the duration is 0).
 
     ``static`` holds the lab's static-check results (``static_checks.CheckResult``);
     their penalties come off the score, never below 0."""
@@ -83,7 +86,7 @@ def build(
             tests.append(_test_entry(test_id, "", max_points, False, "not run", "not run: grading stopped before this test" if records else "not run", 0.0))
             continue
         passed = rec["outcome"] == "passed"
-        entry = _test_entry(test_id, rec.get("description", ""), max_points, passed, rec.get("kind", ""), rec.get("feedback", ""), rec.get("time_s", 0.0))
+        entry = _test_entry(test_id, rec.get("description", ""), max_points, passed, rec.get("kind", ""), _test_feedback(rec, incidents), rec.get("time_s", 0.0))
         entry["calls"] = int(rec.get("calls", 0))
         tests.append(entry)
     if collected is not None:
@@ -102,8 +105,7 @@ def build(
         kernel_entries.append(got)
 
     checks = [c.to_json() for c in static or []]
-    for inc in incidents:
-        inc["summary"] = KIND_WORDS.get(inc.get("kind", ""), inc.get("kind", ""))
+    incidents = _incident_entries(incidents)
     result = {
         "schema_version": SCHEMA_VERSION,
         "student": student,
@@ -112,7 +114,7 @@ def build(
         "max_score": lab.points,
         "status": "error" if errors and not seen else "graded",
         "graded_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        "duration_s": round(max(0.0, dt.datetime.now().timestamp() - started), 3),
+        "duration_s": 0.0 if started is None else round(max(0.0, dt.datetime.now().timestamp() - started), 3),
         "device": describe_device(),
         "grader_version": __version__,
         "errors": errors,
@@ -128,6 +130,47 @@ def build(
     rescore(result)
     validate(result)
     return result
+
+
+def refused(lab: Lab, student: str, errors: list[str], warnings: list[str] | None = None, files_dir: Path | None = None) -> dict:
+    """The report of a submission that could not be graded at all (nothing ran):
+    every test failed with the reason, score 0, duration 0."""
+    return build(lab, student, [], None, errors=errors, warnings=warnings, files_dir=files_dir)
+
+
+IMPORT_FEEDBACK = "not run: your code could not be imported; the reason is listed once, above the tests"
+
+
+def _test_feedback(rec: dict, incidents: list[dict]) -> str:
+    """A test's feedback, without repeating a problem the report lists once:
+    when the submission could not be imported, every test failed with the same
+    reason, which the incidents hold (with its traceback)."""
+    feedback = str(rec.get("feedback", ""))
+    if rec.get("kind") == "import" and feedback and any(str(i.get("message", ""))[: len(feedback)] == feedback for i in incidents):
+        return IMPORT_FEEDBACK
+    return feedback
+
+
+def _incident_entries(incidents: list[dict]) -> list[dict]:
+    """Each incident once (the same one again is counted: "(3 times)"), with a
+    ``summary`` heading that does not repeat its message (the HTML shows
+    "summary: message"): the kind in words, or "Problem" where the message
+    says it already ("your code could not be imported: ...")."""
+    merged: dict[tuple[str, str], dict] = {}
+    counts: dict[tuple[str, str], int] = {}
+    for inc in incidents:
+        kind, message = str(inc.get("kind", "")), str(inc.get("message", ""))
+        key = (kind, message)
+        counts[key] = counts.get(key, 0) + 1
+        if key not in merged:
+            words = KIND_WORDS.get(kind, kind)
+            merged[key] = {**inc, "summary": "Problem" if words.lower() in message.lower() else words}
+    out = []
+    for key, inc in merged.items():
+        if counts[key] > 1:
+            inc["message"] = f"{key[1]} ({counts[key]} times)"
+        out.append(inc)
+    return out
 
 
 def _test_entry(test_id: str, description: str, max_points: float, passed: bool, kind: str, feedback: str, time_s: float) -> dict:

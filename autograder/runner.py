@@ -13,6 +13,8 @@ from __future__ import annotations
 import json
 import os
 import random
+import shutil
+import signal
 import sys
 import time
 from pathlib import Path
@@ -40,6 +42,18 @@ def worker_spec(lab: Lab, files_dir: Path, hide: list[Path], label: str, cpu: in
         label=label,
         cpu=cpu,
     )
+
+
+_live: list[WorkerClient] = []  # workers to kill if this runner is told to stop
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    """Stopped from outside (the batch was cancelled or died): kill the workers,
+    remove their homes, and leave no verdict behind (no "done" record)."""
+    for client in _live:
+        client.kill()
+        shutil.rmtree(client.home, ignore_errors=True)
+    os._exit(128 + signum)
 
 
 def emit(path: Path, record: dict) -> None:
@@ -92,6 +106,7 @@ def run_kernels(lab: Lab, client: WorkerClient, hide: list[Path], results_path: 
             else:
                 if reference is None:
                     reference = WorkerClient(worker_spec(lab, lab.solution_dir, hide, "reference", client.spec.cpu))
+                    _live.append(reference)
                     reference.start()
                 result = KernelTimer(lab, kernel, client, reference, seed).run()
             emit(results_path, {"kernel": result.to_json()})
@@ -101,6 +116,7 @@ def run_kernels(lab: Lab, client: WorkerClient, hide: list[Path], results_path: 
 
 
 def main(config_path: str) -> int:
+    signal.signal(signal.SIGTERM, _on_sigterm)
     os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"  # only our plugin, named with -p
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     config = json.loads(Path(config_path).read_text())
@@ -111,6 +127,7 @@ def main(config_path: str) -> int:
     hide = [Path(p) for p in config.get("hide", [])]
     cpu = config.get("cpu", sandbox.choose_cpu())
     client = WorkerClient(worker_spec(lab, Path(config["files_dir"]), hide, "student", cpu))
+    _live.append(client)
     client.start()
     emit(results_path, {"isolation": list(client.isolation.warnings)})
     try:

@@ -18,14 +18,18 @@ Layers, each applied where available and reported where not:
 
 from __future__ import annotations
 
+import ctypes
 import functools
 import itertools
 import os
 import resource
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+
+from autograder import settings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -83,14 +87,14 @@ class Isolation:
 def detect_isolation() -> Isolation:
     """Probe once per process which layers work here."""
     warnings = []
-    if os.environ.get("AUTOGRADER_INSECURE") == "1":
+    if settings.flag(settings.INSECURE_ENV):
         return Isolation(False, False, False, ("isolation disabled by AUTOGRADER_INSECURE=1: student code ran with the grader's rights",))
     root = os.geteuid() == 0
     setpriv = shutil.which("setpriv")
     unshare = shutil.which("unshare")
     switch_uid = root and setpriv is not None
     namespaces = user_ns = False
-    if os.environ.get("AUTOGRADER_NO_NAMESPACES") == "1":  # as inside most containers (Gradescope's): test that mode
+    if settings.flag(settings.NO_NAMESPACES_ENV):  # as inside most containers (Gradescope's): test that mode
         unshare = None
     if unshare:
         base = [unshare, "--mount", "--net", "--pid", "--fork", "--kill-child", "--mount-proc"]
@@ -133,7 +137,7 @@ def _other_uid_can_run_python(setpriv: str) -> bool:
 def work_root() -> Path:
     """Where runners keep their private folders: not under /tmp (which the
     worker's namespace replaces), not readable by workers."""
-    configured = os.environ.get("AUTOGRADER_WORKDIR")
+    configured = settings.get(settings.WORKDIR_ENV)
     if configured:
         root = Path(configured)
     elif os.geteuid() == 0:
@@ -182,9 +186,28 @@ class Limits:
     processes: int = 256
 
 
+_libc = ctypes.CDLL(None, use_errno=True)
+PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(sig: int):
+    """A ``preexec_fn`` that makes the child get ``sig`` when the thread that
+    started it dies (SIGKILL included), so that nothing outlives a killed grader."""
+    parent = os.getpid()
+
+    def preexec() -> None:
+        _libc.prctl(PR_SET_PDEATHSIG, int(sig))
+        if os.getppid() != parent:  # it died before prctl took effect
+            os._exit(1)
+
+    return preexec
+
+
 def apply_rlimits(limits: Limits, cpu: int | None = None) -> None:
-    """Called in the child between fork and exec (``preexec_fn``)."""
+    """Called in the child between fork and exec (``preexec_fn``). The child
+    is killed when the runner thread that started it dies."""
     os.setsid()
+    _libc.prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL))
     if cpu is not None:
         os.sched_setaffinity(0, {cpu})
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))

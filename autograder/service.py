@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import click
@@ -38,7 +37,7 @@ def grade_submission(
         if not labs:
             raise click.ClickException(str(exc)) from None
         name = student or path.stem
-        results = [report.build(lab, name, [], time.time(), errors=[str(exc)]) for lab in labs]
+        results = [report.refused(lab, name, [str(exc)]) for lab in labs]
         for r in results:
             grading.write_report(r, out_dir)
         return results

@@ -60,6 +60,9 @@ def open_submission(path: Path, student: str | None = None) -> Submission:
     except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError) as exc:
         sub.cleanup()
         raise SubmissionError(f"{path}: the zip archive is damaged: {exc}") from None
+    except BaseException:  # a refused archive (zip bomb...), Ctrl-C: nothing of it stays behind
+        sub.cleanup()
+        raise
     sub.root = _descend(owned)
     return sub
 

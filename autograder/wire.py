@@ -22,6 +22,8 @@ import sys
 import types
 from typing import Any, Callable
 
+from autograder import settings
+
 HEADER = struct.Struct(">Q")
 MAX_MESSAGE_BYTES = 512 * 1024 * 1024
 MAX_DEPTH = 64
@@ -38,7 +40,16 @@ TORCH_DTYPES = {
 
 
 class WireError(ValueError):
-    """A message could not be encoded or decoded."""
+    """A message could not be encoded or decoded.
+
+    Never reaches a hidden test as is: the worker reports a result it cannot
+    encode as unsendable, and the runner turns that, and any value it cannot
+    decode, into :class:`autograder.remote.UnsendableValue`, which no
+    ``pytest.raises(ValueError)`` accepts. Messages of encoding errors
+    complete the phrase "your function returned a value ..."."""
+
+
+TOO_DEEP = f"nested too deeply to check (more than {MAX_DEPTH} levels of lists, tuples, dicts or sets)"
 
 
 class Unencodable(Exception):
@@ -63,7 +74,7 @@ def encode(value: Any, on_unencodable: Callable[[Any], Any] | None = None, _dept
     without it such a value raises ``Unencodable``.
     """
     if _depth > MAX_DEPTH:
-        raise WireError("value nested too deeply")
+        raise WireError(TOO_DEEP)
     d = _depth + 1
     t = type(value)
     if value is None or t is bool or t is str:
@@ -91,7 +102,7 @@ def encode(value: Any, on_unencodable: Callable[[Any], Any] | None = None, _dept
     np = sys.modules.get("numpy")
     if np is not None:
         if t is np.ndarray:
-            return _encode_ndarray(np, value)
+            return _encode_ndarray(np, value, d)
         if isinstance(value, np.generic) and type(value).__module__ == "numpy":
             arr = np.asarray(value)
             if arr.dtype.name in NUMPY_DTYPES:
@@ -127,15 +138,16 @@ def _is_iterator(value: Any) -> bool:
 def _bounded(iterable: Any, limit: int = 1_000_000):
     for i, item in enumerate(iterable):
         if i >= limit:
-            raise WireError("iterator yielded more than a million items")
+            raise WireError("holding an iterator that yielded more than a million items")
         yield item
 
 
-def _encode_ndarray(np: Any, arr: Any) -> dict:
+def _encode_ndarray(np: Any, arr: Any, depth: int = 0) -> dict:
+    """``depth``: the level the array's contents start at (an object array's lists count)."""
     if arr.dtype.name not in NUMPY_DTYPES:
         if arr.dtype.kind in "OUS":
-            return {"$ndarray_list": {"dtype": arr.dtype.kind, "value": encode(arr.tolist())}}
-        raise Unencodable(f"cannot send a numpy array of dtype {arr.dtype}")
+            return {"$ndarray_list": {"dtype": arr.dtype.kind, "value": encode(arr.tolist(), _depth=depth)}}
+        raise Unencodable(f"holding a numpy array of dtype {arr.dtype}, which cannot be checked")
     arr = np.ascontiguousarray(arr)
     return {"$ndarray": {"dtype": arr.dtype.name, "shape": list(arr.shape), "data": _b64(arr.tobytes())}}
 
@@ -146,7 +158,7 @@ def _encode_tensor(torch: Any, tensor: Any) -> dict:
         t = t.to_dense()
     dtype = str(t.dtype).removeprefix("torch.")
     if dtype not in TORCH_DTYPES:
-        raise Unencodable(f"cannot send a tensor of dtype {t.dtype}")
+        raise Unencodable(f"holding a tensor of dtype {t.dtype}, which cannot be checked")
     device = t.device.type
     t = t.cpu().contiguous()
     raw = t.view(torch.int16) if t.dtype == torch.bfloat16 else t
@@ -164,7 +176,7 @@ def _encode_tensor(torch: Any, tensor: Any) -> dict:
 def decode(data: Any, resolve_handle: Callable[[dict], Any] | None = None, _depth: int = 0) -> Any:
     """Decode JSON-ready data into fresh objects of trusted types."""
     if _depth > MAX_DEPTH:
-        raise WireError("value nested too deeply")
+        raise WireError(TOO_DEEP)
     d = _depth + 1
     if data is None or isinstance(data, (bool, str, int, float)):
         return data
@@ -264,7 +276,7 @@ def _decode_tensor(body: dict) -> Any:
     if dtype == "bfloat16":
         t = t.view(torch.bfloat16)
     device = body.get("device", "cpu")
-    if device != "cpu" and os.environ.get("AUTOGRADER_KEEP_DEVICE") == "1" and torch.cuda.is_available():
+    if device != "cpu" and settings.flag(settings.KEEP_DEVICE_ENV) and torch.cuda.is_available():
         t = t.to(device)
     return t
 

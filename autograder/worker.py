@@ -104,8 +104,16 @@ class Worker:
     def handle(self, request: dict) -> dict:
         try:
             value = getattr(self, "op_" + str(request.get("op")))(request)
-            return {"ok": True, "value": self.enc(value)}
         except BaseException as exc:  # noqa: BLE001 - everything the student raises is reported
+            return {"ok": False, "error": self.describe(exc)}
+        try:
+            return {"ok": True, "value": self.enc(value)}
+        except (wire.WireError, wire.Unencodable, RecursionError) as exc:
+            # not an exception of the student's: the result cannot be sent (too deep, a
+            # refused dtype, an endless iterator); the runner fails the call with its own
+            # exception type, which no pytest.raises(ValueError) accepts
+            return {"ok": False, "unsendable": _text(exc)[:500]}
+        except BaseException as exc:  # noqa: BLE001 - a returned generator raised while being materialised
             return {"ok": False, "error": self.describe(exc)}
 
     def describe(self, exc: BaseException) -> dict:
@@ -119,13 +127,27 @@ class Worker:
         for f in frames:
             f.filename = os.path.relpath(f.filename, self.scratch)
         tb = "".join(traceback.format_list(frames[-8:]))
-        try:
-            message = str(exc)
-        except BaseException:  # noqa: BLE001 - a student's __str__ may raise
-            message = "<unprintable>"
+        message = _text(exc)
         if isinstance(exc, SyntaxError) and exc.filename:
             message = f"{exc.msg} ({os.path.basename(exc.filename)}, line {exc.lineno})"
-        return {"type": type(exc).__name__, "bases": bases, "message": message[:2000], "traceback": tb[-6000:]}
+        info = {"type": type(exc).__name__, "bases": bases, "message": message[:2000], "traceback": tb[-6000:]}
+        raised_in = self.raised_in(exc)
+        if raised_in:
+            info["raised_in"] = raised_in
+        return info
+
+    def raised_in(self, exc: BaseException) -> str:
+        """The student's function that raised ``exc`` itself (the innermost entry of
+        its traceback is in a submitted file), else "" (a library raised it)."""
+        tb = exc.__traceback__
+        if tb is None:
+            return ""
+        while tb.tb_next is not None:
+            tb = tb.tb_next
+        code = tb.tb_frame.f_code
+        if not code.co_filename.startswith(self.scratch + os.sep):
+            return ""
+        return str(getattr(code, "co_qualname", code.co_name))[:200]
 
     # ---- operations -----------------------------------------------------------------------------
 
@@ -200,6 +222,13 @@ class Worker:
         staged, self.staged = self.staged, []
         sums, inner = calls.time_staged(fn, staged, bool(request.get("backward")))
         return {"checksums": sums, "inner_s": inner}
+
+
+def _text(exc: BaseException) -> str:
+    try:
+        return str(exc)
+    except BaseException:  # noqa: BLE001 - a student's __str__ may raise
+        return "<unprintable>"
 
 
 def main() -> None:

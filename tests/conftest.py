@@ -63,3 +63,17 @@ def make_zip(path: Path, members: dict[str, bytes], links: dict[str, str] | None
 
 def by_name(report: dict) -> dict[str, dict]:
     return {t["name"].split("::")[-1]: t for t in report["tests"]}
+
+
+# End-to-end modules: whole classes, every lab validated, exports run. `make test`
+# runs everything; `make test-fast` (the engine's unit tests) leaves these out.
+SLOW_MODULES = {
+    "test_course.py", "test_hostile.py", "test_class.py", "test_class_reliability.py",
+    "test_export_gradescope.py", "test_export_otter.py", "test_publish.py", "test_handouts.py",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.path.name in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)

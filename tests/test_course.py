@@ -22,7 +22,7 @@ EXPECTED = {
 
 
 def run(*args, **kwargs):
-    return subprocess.run([*AUTOGRADER, *args], cwd=REPO, capture_output=True, text=True, timeout=900, **kwargs)
+    return subprocess.run([*AUTOGRADER, *args], cwd=REPO, capture_output=True, text=True, **kwargs)
 
 
 @pytest.mark.parametrize("student", sorted(EXPECTED))
@@ -54,7 +54,7 @@ def test_labs_lists_the_course():
 
 def test_student_test_command_runs_public_tests_on_the_working_copy():
     proc = run("test", "lab02_text_statistics", "-q")
-    assert proc.returncode == 1 and "NotImplementedError" in proc.stdout  # the stub fails its public tests
+    assert proc.returncode == 1 and "words: not implemented yet" in proc.stdout  # the stub fails its public tests
 
 
 def test_grade_reports_a_malformed_submission_plainly(tmp_path):

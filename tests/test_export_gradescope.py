@@ -46,7 +46,7 @@ def unpack(zip_path: Path, root: Path) -> Path:
 def run_autograder(root: Path) -> dict:
     env = {**os.environ, "AUTOGRADER_ROOT": str(root), "AUTOGRADER_PYTHON": sys.executable}
     env.pop("AUTOGRADER_COURSE", None)  # the run must use the course shipped in the zip
-    proc = subprocess.run([str(root / "run_autograder"), "--no-timing"], env=env, capture_output=True, text=True, timeout=300)
+    proc = subprocess.run([str(root / "run_autograder"), "--no-timing"], env=env, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     text = (root / "results" / "results.json").read_text()
     assert "runner log" not in text and "passed in" not in text and "def test_" not in text  # no staff log, no test source
@@ -216,7 +216,7 @@ def test_a_broken_grader_still_writes_valid_results(tmp_path, monkeypatch, capsy
 def test_run_autograder_writes_valid_results_when_python_cannot_start(autograder_zip, tmp_path):
     root = unpack(autograder_zip, tmp_path / "autograder")
     env = {**os.environ, "AUTOGRADER_ROOT": str(root), "AUTOGRADER_PYTHON": "/bin/false"}
-    subprocess.run([str(root / "run_autograder")], env=env, check=True, capture_output=True, timeout=60)
+    subprocess.run([str(root / "run_autograder")], env=env, check=True, capture_output=True)
     results = json.loads((root / "results" / "results.json").read_text())
     gradescope.validate_results(results)
     assert results["score"] == 0 and "exit code 1" in results["output"]

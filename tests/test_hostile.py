@@ -135,13 +135,15 @@ def arena(tmp_path_factory):
     bad_archives(klass, stub_code, course)
 
     before = tree_hash(course)
-    env = {**os.environ, "AUTOGRADER_COURSE": str(course)}
+    scratch = base / "scratch"  # the grader's scratch root for this corpus alone: it must end as empty as it starts
+    scratch.mkdir()
+    env = {**os.environ, "AUTOGRADER_COURSE": str(course), "AUTOGRADER_WORKDIR": str(scratch)}
     proc = subprocess.run(
         [sys.executable, "-m", "autograder.cli", "batch", str(klass), "--out", str(out), "--labs", "lab98_toy", "--workers", "2"],
-        capture_output=True, text=True, env=env, timeout=1800,
+        capture_output=True, text=True, env=env,
     )
     listener.close()
-    yield {"course": course, "class": klass, "out": out, "proc": proc, "before": before, "env": env, "listener": listener}
+    yield {"course": course, "class": klass, "out": out, "proc": proc, "before": before, "env": env, "listener": listener, "scratch": scratch}
 
 
 def bad_archives(klass: Path, stub_code: str, course: Path) -> None:
@@ -276,10 +278,17 @@ def test_grade_gives_the_same_score_as_batch(arena, case, tmp_path):
     """`autograder grade` on its own, a second time: the same tests pass."""
     proc = subprocess.run(
         [sys.executable, "-m", "autograder.cli", "grade", str(arena["class"] / case["name"]), "--out", str(tmp_path), "--no-timing"],
-        capture_output=True, text=True, env=arena["env"], timeout=600,
+        capture_output=True, text=True, env=arena["env"],
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
     again = json.loads((tmp_path / case["name"] / "lab98_toy.json").read_text())
     first = report_of(arena, case["name"])
     passed = lambda r: sorted(t["name"] for t in r["tests"] if t["status"] == "passed")  # noqa: E731
     assert passed(again) == passed(first)
+
+
+def test_the_scratch_root_is_left_as_it_was(arena):
+    """Runs last: after the batch and every single grading (zip bombs and
+    refused archives included), nothing is left in the grader's scratch root."""
+    left = sorted(p.name for p in arena["scratch"].iterdir())
+    assert left == [], f"left in the scratch root: {left}"

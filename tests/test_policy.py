@@ -81,3 +81,18 @@ def test_bad_policy_files_name_the_file_and_the_problem(tmp_path, text, words):
     with pytest.raises(CourseError) as err:
         load_policy(path, ["lab02_text_statistics"])
     assert str(path) in str(err.value) and words in str(err.value)
+
+
+def test_a_date_quoted_or_not_is_the_same_moment(tmp_path):
+    """A due date written as a TOML date and as a quoted string mean the same
+    moment: the end of that day, UTC; anything else that is not a moment is an
+    error naming the file and the key."""
+    quoted, bare = tmp_path / "quoted.toml", tmp_path / "bare.toml"
+    quoted.write_text('[due]\nlab02_text_statistics = "2026-09-14"\n')
+    bare.write_text("[due]\nlab02_text_statistics = 2026-09-14\n")
+    a, b = load_policy(quoted), load_policy(bare)
+    assert a.due == b.due == {"lab02_text_statistics": dt.datetime(2026, 9, 14, 23, 59, 59, tzinfo=dt.timezone.utc)}
+    clock = tmp_path / "clock.toml"
+    clock.write_text("[due]\nlab02_text_statistics = 23:59:00\n")
+    with pytest.raises(CourseError, match=r"clock\.toml: due\.lab02_text_statistics"):
+        load_policy(clock)

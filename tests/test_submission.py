@@ -41,13 +41,15 @@ def test_wrapping_folder_is_accepted(tmp_path):
         sub.cleanup()
 
 
-def test_zip_bomb_is_refused(tmp_path):
+def test_zip_bomb_is_refused_and_nothing_stays_behind(tmp_path, monkeypatch):
+    monkeypatch.setenv("AUTOGRADER_WORKDIR", str(tmp_path / "scratch"))
     archive = tmp_path / "bomb.zip"
     with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         for i in range(6):
             zf.writestr(f"lab98_toy/f{i}.txt", b"\0" * (19 * 1024 * 1024))
     with pytest.raises(SubmissionError, match="more than"):
         open_submission(archive)
+    assert list((tmp_path / "scratch").iterdir()) == []  # the ~95 MB already unpacked is gone
 
 
 @pytest.mark.parametrize("content", [b"", b"not a zip at all", b"PK\x03\x04garbage"])

@@ -90,3 +90,28 @@ def test_framing_round_trip_and_size_limit():
         wire.read_message(r)
     os.close(r)
     os.close(w)
+
+
+def nested(value, levels: int):
+    for _ in range(levels):
+        value = [value]
+    return value
+
+
+def test_too_deep_values_are_refused_with_a_reason():
+    with pytest.raises(wire.WireError, match="nested too deeply to check"):
+        wire.encode(nested(1, 200_000))
+    assert wire.decode(wire.encode(nested(1, wire.MAX_DEPTH))) == nested(1, wire.MAX_DEPTH)
+
+
+def test_what_encodes_also_decodes_object_arrays_included():
+    """An object array's lists count towards the depth on both sides: never
+    encoded by the worker, then refused by the runner's decoder."""
+    inner = np.empty(1, dtype=object)
+    inner[0] = nested(1, 30)
+    value = nested(inner, 40)
+    try:
+        data = wire.encode(value)
+    except wire.WireError:
+        return  # refused where the value is made: the worker reports it as unsendable
+    wire.decode(data)
