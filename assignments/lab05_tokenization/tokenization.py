@@ -20,7 +20,8 @@ Conventions used throughout the BPE part
   token ``a + b``.
 * ``merges`` is a list of pairs ``(a, b)`` of tokens, in the order they were
   learned; the *rank* of a merge is its index in that list (0 = learned
-  first = applied first).
+  first = applied first). A pair listed more than once keeps the rank of
+  its first occurrence (the later ones change nothing).
 * ``vocab`` maps token ids (ints) to token bytes. A special token's bytes are
   its UTF-8 encoding.
 * Text is *pre-tokenized* before BPE: it is cut at special tokens and then
@@ -212,13 +213,15 @@ def apply_merges(piece: bytes, merges: Sequence[Pair]) -> list[bytes]:
     the **lowest rank** (index in ``merges``; how often a pair occurs does
     not matter), and replace all its occurrences, left to right without
     overlap, by the merged token. Stop when no adjacent pair is in
-    ``merges``. Return the tokens; ``b"".join(result) == piece``.
+    ``merges``. Return the tokens; ``b"".join(result) == piece``. A pair
+    listed twice in ``merges`` has the rank of its first occurrence.
 
     Examples with ``merges = [(b"b", b"c"), (b"a", b"b")]``:
     ``apply_merges(b"abc", merges)`` -> ``[b"a", b"bc"]`` (rank 0 first,
     although ``ab`` comes first in the text); with ``merges = [(b"a", b"a")]``:
     ``apply_merges(b"aaaaa", merges)`` -> ``[b"aa", b"aa", b"a"]``.
-    ``b""`` gives ``[]``.
+    ``b""`` gives ``[]``. With ``merges = [(b"b", b"c"), (b"a", b"b"), (b"b", b"c")]``,
+    ``(b"b", b"c")`` has rank 0: ``apply_merges(b"abc", merges)`` -> ``[b"a", b"bc"]``.
     """
     raise NotImplementedError("TODO: merge the lowest-rank adjacent pair until none is left")
 

@@ -20,7 +20,8 @@ Conventions used throughout the BPE part
   token ``a + b``.
 * ``merges`` is a list of pairs ``(a, b)`` of tokens, in the order they were
   learned; the *rank* of a merge is its index in that list (0 = learned
-  first = applied first).
+  first = applied first). A pair listed more than once keeps the rank of
+  its first occurrence (the later ones change nothing).
 * ``vocab`` maps token ids (ints) to token bytes. A special token's bytes are
   its UTF-8 encoding.
 * Text is *pre-tokenized* before BPE: it is cut at special tokens and then
@@ -326,11 +327,20 @@ def train_bpe(text: str, vocab_size: int, special_tokens: Sequence[str] = ()) ->
 # ---- byte-level BPE: encoding and decoding ----------------------------------------------------------------
 
 
+def _ranks(merges: Iterable[Pair]) -> dict[Pair, int]:
+    """``{pair: rank}``; a pair listed twice keeps the rank of its first occurrence."""
+    ranks: dict[Pair, int] = {}
+    for rank, pair in enumerate(merges):
+        ranks.setdefault(pair, rank)
+    return ranks
+
+
 def _apply_ranked_merges(piece: bytes, ranks: dict[Pair, int]) -> list[bytes]:
     """BPE on one piece: repeatedly merge the adjacent pair of lowest rank (see :func:`apply_merges`)."""
     tokens = [bytes([b]) for b in piece]
+    unknown = float("inf")  # above every rank (len(ranks) is not, when merges repeat a pair)
     while len(tokens) > 1:
-        best = min(zip(tokens, tokens[1:]), key=lambda pair: ranks.get(pair, len(ranks)))
+        best = min(zip(tokens, tokens[1:]), key=lambda pair: ranks.get(pair, unknown))
         if best not in ranks:
             break
         tokens = list(_merge_word(tuple(tokens), best, best[0] + best[1]))
@@ -345,15 +355,17 @@ def apply_merges(piece: bytes, merges: Sequence[Pair]) -> list[bytes]:
     the **lowest rank** (index in ``merges``; how often a pair occurs does
     not matter), and replace all its occurrences, left to right without
     overlap, by the merged token. Stop when no adjacent pair is in
-    ``merges``. Return the tokens; ``b"".join(result) == piece``.
+    ``merges``. Return the tokens; ``b"".join(result) == piece``. A pair
+    listed twice in ``merges`` has the rank of its first occurrence.
 
     Examples with ``merges = [(b"b", b"c"), (b"a", b"b")]``:
     ``apply_merges(b"abc", merges)`` -> ``[b"a", b"bc"]`` (rank 0 first,
     although ``ab`` comes first in the text); with ``merges = [(b"a", b"a")]``:
     ``apply_merges(b"aaaaa", merges)`` -> ``[b"aa", b"aa", b"a"]``.
-    ``b""`` gives ``[]``.
+    ``b""`` gives ``[]``. With ``merges = [(b"b", b"c"), (b"a", b"b"), (b"b", b"c")]``,
+    ``(b"b", b"c")`` has rank 0: ``apply_merges(b"abc", merges)`` -> ``[b"a", b"bc"]``.
     """
-    return _apply_ranked_merges(piece, {pair: rank for rank, pair in enumerate(merges)})
+    return _apply_ranked_merges(piece, _ranks(merges))
 
 
 class BPETokenizer:
@@ -387,7 +399,7 @@ class BPETokenizer:
         missing = [token for token in needed if token not in self._ids]
         if missing:
             raise ValueError(f"{len(missing)} required tokens are missing from the vocabulary, e.g. {missing[0]!r}")
-        self._ranks = {pair: rank for rank, pair in enumerate(self.merges)}
+        self._ranks = _ranks(self.merges)
 
     def encode(self, text: str) -> list[int]:
         """The token ids of ``text``.
