@@ -19,7 +19,7 @@ from rich.table import Table
 
 from autograder import grading, sandbox
 from autograder.course import Course, Lab
-from autograder.remote import WorkerClient
+from autograder.worker_client import WorkerClient
 from autograder.runner import worker_spec
 from autograder.submission import collect_lab_files, open_submission
 from autograder.timing import KernelTimer

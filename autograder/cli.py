@@ -12,26 +12,34 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from autograder.course import Course, CourseError
+from autograder.course import Course
+from autograder.errors import GraderError
 
 console = Console(width=None if sys.stdout.isatty() else 160)
 
 
+class GraderGroup(click.Group):
+    """The command group: the one place where the engine's own errors
+    (:class:`autograder.errors.GraderError`: a bad manifest, an unreadable
+    submission, a refused bundle, ...) become click's one-line ``Error: ...``
+    with exit code 1 and no traceback. Subgroups run inside this invoke."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except GraderError as exc:
+            raise click.ClickException(str(exc)) from None
+
+
 def _course() -> Course:
-    try:
-        return Course()
-    except CourseError as exc:
-        raise click.ClickException(str(exc)) from None
+    return Course()
 
 
 def _lab(course: Course, lab_id: str):
-    try:
-        return course.lab(lab_id)
-    except CourseError as exc:
-        raise click.ClickException(str(exc)) from None
+    return course.lab(lab_id)
 
 
-@click.group()
+@click.group(cls=GraderGroup)
 @click.version_option(package_name="llm-course-autograder")
 @click.pass_context
 def main(ctx: click.Context) -> None:
@@ -47,11 +55,7 @@ def main(ctx: click.Context) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def labs_cmd(as_json: bool) -> None:
     """List the labs: id, title, week, module, points."""
-    course = _course()
-    try:
-        labs = course.summaries()
-    except CourseError as exc:
-        raise click.ClickException(str(exc)) from None
+    labs = _course().summaries()
     if as_json:
         click.echo(json.dumps(labs, indent=2))
         return
@@ -137,10 +141,7 @@ def _policy(course: Course, path: Path | None):
         if path != course.root / "policy.toml":
             raise click.ClickException(f"{path}: no such policy file")
         return None
-    try:
-        return load_policy(path, course.lab_ids())
-    except CourseError as exc:
-        raise click.ClickException(str(exc)) from None
+    return load_policy(path, course.lab_ids())
 
 
 def _grade_class(class_path: Path, out_dir: Path, lab_ids: tuple[str, ...], workers: int | None, no_timing: bool, policy_path: Path | None, regrade=None) -> None:
@@ -148,13 +149,10 @@ def _grade_class(class_path: Path, out_dir: Path, lab_ids: tuple[str, ...], work
 
     from autograder import classreport, similarity
     from autograder.batch import BatchCancelled, grade_class
-    from autograder.submission import SubmissionError
 
     course = _course()
-    try:
-        course.labs(list(lab_ids)) if lab_ids else None
-    except CourseError as exc:
-        raise click.ClickException(str(exc)) from None
+    if lab_ids:
+        course.labs(list(lab_ids))  # unknown labs and bad manifests stop here, before any grading
     policy = _policy(course, policy_path)
 
     class Bar:
@@ -174,8 +172,6 @@ def _grade_class(class_path: Path, out_dir: Path, lab_ids: tuple[str, ...], work
             result = grade_class(
                 course, class_path, out_dir, list(lab_ids), workers or os.cpu_count() or 1, not no_timing, Bar(progress), policy=policy, regrade=regrade
             )
-        except SubmissionError as exc:
-            raise click.ClickException(str(exc)) from None
         except BatchCancelled as exc:
             progress.stop()
             console.print(
@@ -272,22 +268,50 @@ def bench_cmd(lab_id: str, submission: Path | None, runs: int) -> None:
 
 @main.command("manifest-sync")
 @click.argument("lab_id")
-def manifest_sync_cmd(lab_id: str) -> None:
-    """Print LAB's [tests] table from the hidden tests' points markers."""
-    from autograder.validate import collect_points
+@click.option(
+    "--write",
+    is_flag=True,
+    help="Rewrite the manifest's [tests] table from the markers (every other line of manifest.toml, comments included, is kept as it is).",
+)
+def manifest_sync_cmd(lab_id: str, write: bool) -> None:
+    """Print LAB's [tests] table from the hidden tests' points markers (--write: put it in the manifest).
 
+    The ``@pytest.mark.points(N)`` markers are the one source of truth for
+    points; ``autograder validate`` fails until the manifest agrees with them."""
     from autograder.course import Lab
+    from autograder.validate import collect_points, marker_problems, write_tests_table
 
     course = _course()
     path = course.root / "reference" / lab_id / "manifest.toml"
     lab = Lab(course.root, path, {"id": lab_id})  # the manifest may still be incomplete: that is what this fixes
+    if not lab.hidden_tests_dir.is_dir():
+        raise click.ClickException(f"{lab.hidden_tests_dir}: no hidden tests (unknown lab {lab_id!r}?)")
+    points = collect_points(lab)
+    if not write:
+        click.echo("[tests]")
+        for test_id, p in points.items():
+            click.echo(f"{json.dumps(test_id, ensure_ascii=False)} = {p:g}")
+        return
+    before = _manifest_tests(path)
+    changed, problem = write_tests_table(lab, points)
+    if not changed:
+        console.print(escape(f"{path}: [tests] already agrees with the markers ({len(points)} tests, {sum(points.values()):g} points)"))
+    else:
+        what = "; ".join(marker_problems(before, points)) if before is not None else "written"
+        console.print(escape(f"wrote {path}: [tests] now has {len(points)} tests, {sum(points.values()):g} points ({what})"))
+    if problem:
+        raise click.ClickException(f"[tests] now follows the markers, but the manifest is not valid yet: {problem} (change the markers, or the manifest's points)")
+
+
+def _manifest_tests(path: Path) -> dict[str, float] | None:
+    """The [tests] table as the manifest has it now (None if it cannot be read)."""
+    import tomllib
+
     try:
-        points = collect_points(lab)
-    except CourseError as exc:
-        raise click.ClickException(str(exc)) from None
-    click.echo("[tests]")
-    for test_id, p in points.items():
-        click.echo(f'"{test_id}" = {p:g}')
+        tests = tomllib.loads(path.read_text(encoding="utf-8")).get("tests", {})
+        return {k: float(v) for k, v in tests.items()}
+    except (OSError, UnicodeDecodeError, ValueError, TypeError, AttributeError):
+        return None
 
 
 @main.group("export")
@@ -354,15 +378,12 @@ def publish_cmd(out_path: Path, allow_dirty: bool, skip_stub_check: bool) -> Non
     not committed (--allow-dirty overrides), when the leak scan finds
     reference material, or when a stub graded as it will ship scores above 0
     (--skip-stub-check skips that grading)."""
-    from autograder.publish import BundleRefused, build_bundle
+    from autograder.publish import build_bundle
 
     course = _course()
-    try:
-        path, scan = build_bundle(
-            course, out_path, allow_dirty=allow_dirty, stub_check=not skip_stub_check, progress=lambda m: console.print(escape(m))
-        )
-    except BundleRefused as exc:
-        raise click.ClickException(str(exc)) from None
+    path, scan = build_bundle(
+        course, out_path, allow_dirty=allow_dirty, stub_check=not skip_stub_check, progress=lambda m: console.print(escape(m))
+    )
     if scan.uncommitted is None and allow_dirty:
         console.print("[yellow]warning:[/] --allow-dirty: not a git checkout; nothing shows these files were committed")
     elif scan.uncommitted:

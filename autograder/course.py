@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import tomllib
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -14,10 +13,7 @@ from typing import Any
 import jsonschema
 
 from autograder import settings
-
-
-class CourseError(Exception):
-    """A problem with the course files (a manifest, a missing folder); the message names the file."""
+from autograder.errors import CourseError  # noqa: F401 - defined with the engine's other errors; importable from here
 
 
 def course_root(start: Path | None = None) -> Path:

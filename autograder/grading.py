@@ -19,8 +19,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder import report, sandbox, settings
+from autograder import report, sandbox, settings, zygote
 from autograder.course import Course, Lab
+from autograder.records import RunnerConfig, read_results
 from autograder.static_checks import run_checks
 from autograder.submission import collect_lab_files
 
@@ -94,24 +95,22 @@ def run_lab(
             return report.refused(lab, student, [f"nothing to grade: {why}"], warnings=problems, files_dir=files_dir)
         results_path = private / "results.jsonl"
         results_path.touch()
-        config = {
-            "course_root": str(course.root),
-            "lab_id": lab.id,
-            "files_dir": str(files_dir),
-            "results_path": str(results_path),
-            "hide": [str(p) for p in hide],
-            "timing": options.timing,
-        }
-        if options.seed is not None:
-            config["seed"] = options.seed
-        if options.cpu is not None:
-            config["cpu"] = options.cpu
-        if options.select:
-            config["select"] = list(options.select)
-        (private / "config.json").write_text(json.dumps(config))
+        config = RunnerConfig(
+            course_root=str(course.root),
+            lab_id=lab.id,
+            files_dir=str(files_dir),
+            results_path=str(results_path),
+            hide=[str(p) for p in hide],
+            timing=options.timing,
+            cpu=options.cpu,
+            select=list(options.select),
+        )
+        config.write(private / "config.json")
+        if options.seed is not None:  # apart from the config: the runner reads it after forking its fork server
+            (private / RunnerConfig.SEED_FILE).write_text(str(options.seed))
         log_path = private / "runner.log"
-        errors = _run_runner(private / "config.json", log_path, lab.limits.total_s * (2 if lab.kernels and options.timing else 1) + RUNNER_MARGIN_S)
-        records = [json.loads(line) for line in results_path.read_text().splitlines() if line.strip()]
+        errors = _run_runner(private / "config.json", log_path, lab.limits.total_s * (2 if lab.kernels and options.timing else 1) + RUNNER_MARGIN_S, lab.preload)
+        records = read_results(results_path)
         static = run_checks(lab.static_checks, {name: files_dir / name for name in copied})
         result = report.build(lab, student, records, started, errors=errors, warnings=problems, files_dir=files_dir, static=static)
         result["_instructor_log"] = log_path.read_text(errors="replace")[-200_000:] if log_path.exists() else ""
@@ -120,35 +119,28 @@ def run_lab(
         shutil.rmtree(private, ignore_errors=True)
 
 
-def _run_runner(config: Path, log_path: Path, deadline_s: float) -> list[str]:
+def _run_runner(config: Path, log_path: Path, deadline_s: float, preload: list[str] | None = None) -> list[str]:
     """Run one runner to its end or its deadline; raise :class:`Cancelled` if
-    :func:`stop_runners` stopped it. The runner gets SIGTERM if this thread's
-    process dies (so no runner outlives a killed batch) and is stopped the same
-    way, with a grace period, on every other way out."""
+    :func:`stop_runners` stopped it. The runner is forked from this thread's
+    zygote (:mod:`autograder.zygote`), or started cold where there is none; it
+    gets SIGTERM if its parent dies (so no runner outlives a killed batch) and
+    is stopped the same way, with a grace period, on every other way out."""
     if _stopping.is_set():
         raise Cancelled()
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "autograder.runner", str(config)],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,  # Ctrl-C reaches us, not it: we stop it ourselves
-            preexec_fn=sandbox.die_with_parent(signal.SIGTERM),
-        )
+    proc = _start_runner(config, log_path, preload or [])
+    with _running_lock:
+        _running.add(proc)
+    try:
+        code = proc.wait(timeout=deadline_s)
+    except subprocess.TimeoutExpired:
+        _stop(proc)
+        return [f"grading stopped after {deadline_s:.0f} s; tests not reached earned nothing"]
+    except BaseException:
+        _stop(proc)
+        raise
+    finally:
         with _running_lock:
-            _running.add(proc)
-        try:
-            code = proc.wait(timeout=deadline_s)
-        except subprocess.TimeoutExpired:
-            _stop(proc)
-            return [f"grading stopped after {deadline_s:.0f} s; tests not reached earned nothing"]
-        except BaseException:
-            _stop(proc)
-            raise
-        finally:
-            with _running_lock:
-                _running.discard(proc)
+            _running.discard(proc)
     if _stopping.is_set():
         raise Cancelled()
     if code != 0:
@@ -156,7 +148,38 @@ def _run_runner(config: Path, log_path: Path, deadline_s: float) -> list[str]:
     return []
 
 
-def _stop(proc: subprocess.Popen) -> None:
+def _start_runner(config: Path, log_path: Path, preload: list[str]):
+    forked = zygote.for_this_thread()
+    if forked is not None:
+        try:
+            return forked.start(config, log_path, preload)
+        except (zygote.ZygoteError, subprocess.TimeoutExpired):
+            forked.close()
+    with log_path.open("ab") as log:
+        return subprocess.Popen(
+            [sys.executable, "-m", "autograder.runner", str(config)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,  # Ctrl-C reaches us, not it: we stop it ourselves
+            preexec_fn=sandbox.die_with_parent(signal.SIGTERM),
+        )
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:  # a zombie its parent has not reaped yet has ended
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
+def _stop(proc) -> None:
     """SIGTERM (the runner then kills its workers and removes their homes), then SIGKILL."""
     for sig, wait_s in ((signal.SIGTERM, STOP_GRACE_S), (signal.SIGKILL, None)):
         try:
@@ -172,22 +195,23 @@ def _stop(proc: subprocess.Popen) -> None:
 
 def stop_runners() -> None:
     """Stop every runner of this process (SIGTERM, then SIGKILL after a grace
-    period), and refuse to start new ones until :func:`allow_runners`."""
+    period), and refuse to start new ones until :func:`allow_runners`. The
+    threads that started them collect their exit."""
     _stopping.set()
     with _running_lock:
-        procs = list(_running)
-    for proc in procs:
+        pids = [proc.pid for proc in _running]
+    for pid in pids:
         try:
-            os.killpg(proc.pid, signal.SIGTERM)
+            os.killpg(pid, signal.SIGTERM)
         except (ProcessLookupError, PermissionError):
             pass
     deadline = time.monotonic() + STOP_GRACE_S
-    for proc in procs:
-        try:
-            proc.wait(timeout=max(0.0, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
+    while any(_alive(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    for pid in pids:
+        if _alive(pid):
             try:
-                os.killpg(proc.pid, signal.SIGKILL)
+                os.killpg(pid, signal.SIGKILL)
             except (ProcessLookupError, PermissionError):
                 pass
 

@@ -27,8 +27,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import click
-
 from autograder.course import Course, CourseError, Lab
 
 #: Module titles from the syllabus, shown in the index and on each page.
@@ -51,7 +49,7 @@ _CONSTANT = re.compile(r"^[A-Z][A-Z0-9_]*$")
 _MAX_VALUE_CHARS = 300
 
 
-class HandoutError(click.ClickException):
+class HandoutError(CourseError):
     """A course file the site cannot be built from; the message names the file."""
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from types import FrameType, ModuleType, TracebackType
 from typing import Any, Iterator
 
-from autograder import calls
+from autograder.sandboxed import calls
 
 
 def import_from(folder: Path, entry: str, alias: str | None = None) -> ModuleType:

@@ -9,7 +9,6 @@ Two modes, one set of tests:
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import signal
@@ -22,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from autograder import inprocess, remote
+from autograder import inprocess, records, remote, worker_client
 from autograder.inprocess import InProcessLab, import_from
 
 
@@ -30,7 +29,7 @@ from autograder.inprocess import InProcessLab, import_from
 class RunnerState:
     """Set by :mod:`autograder.runner` before pytest starts."""
 
-    client: remote.WorkerClient
+    client: worker_client.WorkerClient
     lab_id: str
     test_s: float
     results_path: Path
@@ -130,15 +129,15 @@ def describe_failure(excinfo: pytest.ExceptionInfo | None) -> tuple[str, str]:
     if excinfo is None:
         return "failed", "failed"
     exc = excinfo.value
-    if isinstance(exc, remote.UnsendableValue):
+    if isinstance(exc, worker_client.UnsendableValue):
         return exc.kind, str(exc)
-    if isinstance(exc, remote.StudentImportError):
+    if isinstance(exc, worker_client.StudentImportError):
         return "import", str(exc)
-    if isinstance(exc, remote.WorkerTimeout):
+    if isinstance(exc, worker_client.WorkerTimeout):
         return "timeout", str(exc)
-    if isinstance(exc, remote.WorkerProblem):
+    if isinstance(exc, worker_client.WorkerProblem):
         return "crash", str(exc)
-    if isinstance(exc, remote.StudentCodeError):
+    if isinstance(exc, worker_client.StudentCodeError):
         message = str(exc).removeprefix(f"{exc.type_name}: ")
         if exc.type_name == "NotImplementedError" and exc.raised_in and exc.raised_in != "<module>":
             # a stub's function: its traceback only repeats the raise line
@@ -172,7 +171,7 @@ def not_implemented(function: str, message: str, type_name: str = "") -> str:
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     if RUNNER is not None:
         with RUNNER.results_path.open("a", encoding="utf-8") as fh:
-            fh.write(json.dumps({"collected": [item.nodeid for item in items]}) + "\n")
+            fh.write(records.encode(records.Collected([item.nodeid for item in items])) + "\n")
 
 
 SANDBOX_HINTS = {
@@ -199,7 +198,7 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
             _join_worker_cpu(RUNNER.client)
 
 
-def _join_worker_cpu(client: remote.WorkerClient) -> None:
+def _join_worker_cpu(client: worker_client.WorkerClient) -> None:
     """Once the worker has imported the submission (in parallel with our own
     start-up), move this runner onto the worker's CPU: calls alternate between
     the two processes, and a same-core round trip is several times faster."""
@@ -207,7 +206,7 @@ def _join_worker_cpu(client: remote.WorkerClient) -> None:
         return
     try:
         client.ensure_ready()
-    except remote.WorkerProblem:
+    except worker_client.WorkerProblem:
         return  # the first test reports it
     os.sched_setaffinity(0, {client.spec.cpu})
     torch = sys.modules.get("torch")
@@ -247,7 +246,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
         record["calls"] = RUNNER.client.requests - record.pop("_calls_before", RUNNER.client.requests)
         RUNNER.client.test_deadline = None
         with RUNNER.results_path.open("a", encoding="utf-8") as fh:
-            fh.write(json.dumps({"test": record}) + "\n")
+            fh.write(records.encode(records.TestVerdict(**{k: v for k, v in record.items() if not k.startswith("_")})) + "\n")
 
 
 def _first_line(obj: Any) -> str:

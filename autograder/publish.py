@@ -61,9 +61,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Callable
 
-import click
-
 from autograder.course import PUBLIC_INDEX, Course, CourseError, Lab
+from autograder.errors import GraderError
 from autograder.shipping import package_root, source_files, wanted
 from autograder.handouts import build_site
 
@@ -80,7 +79,7 @@ _ZIP_TIME = (2020, 1, 1, 0, 0, 0)  # fixed, so the same course gives the same zi
 _TAG = re.compile(r"<[^>]*>")
 
 
-class BundleRefused(Exception):
+class BundleRefused(GraderError):
     """The bundle must not be published as it is; the message says why, names the files or labs, and how to go on."""
 
 
@@ -88,7 +87,7 @@ class BundleLeak(BundleRefused):
     """The bundle would publish reference material; the message names each leaking member and why."""
 
 
-class BundleError(click.ClickException):
+class BundleError(GraderError):
     """The bundle cannot be built (a missing or unreadable file); the message names the file."""
 
 

@@ -18,7 +18,7 @@ import jsonschema
 
 from autograder import __version__
 from autograder.course import Lab, load_schema
-from autograder.timing import describe_device
+from autograder.records import Collected, DeviceRecord, Done, IsolationRecord, KernelVerdict, Record, TestVerdict, WorkerSummary
 
 SCHEMA_VERSION = 1
 
@@ -39,7 +39,7 @@ def safe_name(text: str) -> str:
 def build(
     lab: Lab,
     student: str,
-    records: list[dict],
+    records: list[Record],
     started: float | None,
     errors: list[str] | None = None,
     warnings: list[str] | None = None,
@@ -55,26 +55,29 @@ def build(
     their penalties come off the score, never below 0."""
     errors = list(errors or [])
     warnings = list(warnings or [])
-    seen: dict[str, dict] = {}
+    seen: dict[str, TestVerdict] = {}
     kernels: list[dict] = []
     incidents: list[dict] = []
     output = ""
     isolation: list[str] = []
     collected: set[str] | None = None
+    device = "none: nothing ran"
     done = False
     for rec in records:
-        if "test" in rec:
-            seen[rec["test"]["id"]] = rec["test"]
-        elif "kernel" in rec:
-            kernels.append(rec["kernel"])
-        elif "worker" in rec:
-            incidents = rec["worker"].get("incidents", [])
-            output = rec["worker"].get("output", "")
-        elif "collected" in rec:
-            collected = set(rec["collected"])
-        elif "isolation" in rec:
-            isolation = rec["isolation"]
-        elif rec.get("done"):
+        if isinstance(rec, TestVerdict):
+            seen[rec.id] = rec
+        elif isinstance(rec, KernelVerdict):
+            kernels.append(dict(rec.result))
+        elif isinstance(rec, WorkerSummary):
+            incidents = [dict(i) for i in rec.incidents]
+            output = rec.output
+        elif isinstance(rec, Collected):
+            collected = set(rec.ids)
+        elif isinstance(rec, IsolationRecord):
+            isolation = list(rec.warnings)
+        elif isinstance(rec, DeviceRecord):
+            device = rec.description
+        elif isinstance(rec, Done):
             done = True
     if records and not done and not errors:
         errors.append("grading stopped before the end; tests not reached earned nothing")
@@ -85,9 +88,9 @@ def build(
         if rec is None:
             tests.append(_test_entry(test_id, "", max_points, False, "not run", "not run: grading stopped before this test" if records else "not run", 0.0))
             continue
-        passed = rec["outcome"] == "passed"
-        entry = _test_entry(test_id, rec.get("description", ""), max_points, passed, rec.get("kind", ""), _test_feedback(rec, incidents), rec.get("time_s", 0.0))
-        entry["calls"] = int(rec.get("calls", 0))
+        passed = rec.outcome == "passed"
+        entry = _test_entry(test_id, rec.description, max_points, passed, rec.kind, _test_feedback(rec, incidents), rec.time_s)
+        entry["calls"] = rec.calls
         tests.append(entry)
     if collected is not None:
         for test_id in sorted(set(lab.tests) - collected):
@@ -115,7 +118,7 @@ def build(
         "status": "error" if errors and not seen else "graded",
         "graded_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "duration_s": 0.0 if started is None else round(max(0.0, dt.datetime.now().timestamp() - started), 3),
-        "device": describe_device(),
+        "device": device,
         "grader_version": __version__,
         "errors": errors,
         "warnings": warnings + [f"isolation: {w}" for w in isolation],
@@ -141,12 +144,12 @@ def refused(lab: Lab, student: str, errors: list[str], warnings: list[str] | Non
 IMPORT_FEEDBACK = "not run: your code could not be imported; the reason is listed once, above the tests"
 
 
-def _test_feedback(rec: dict, incidents: list[dict]) -> str:
+def _test_feedback(rec: TestVerdict, incidents: list[dict]) -> str:
     """A test's feedback, without repeating a problem the report lists once:
     when the submission could not be imported, every test failed with the same
     reason, which the incidents hold (with its traceback)."""
-    feedback = str(rec.get("feedback", ""))
-    if rec.get("kind") == "import" and feedback and any(str(i.get("message", ""))[: len(feedback)] == feedback for i in incidents):
+    feedback = rec.feedback
+    if rec.kind == "import" and feedback and any(str(i.get("message", ""))[: len(feedback)] == feedback for i in incidents):
         return IMPORT_FEEDBACK
     return feedback
 

@@ -10,7 +10,6 @@ user can read; student code never runs in this process.
 
 from __future__ import annotations
 
-import json
 import os
 import random
 import shutil
@@ -19,9 +18,21 @@ import sys
 import time
 from pathlib import Path
 
-from autograder import plugin, sandbox
+from autograder import forkserver, plugin, sandbox, settings
+from autograder.records import (
+    Collected,  # noqa: F401 - the plugin writes it
+    DeviceRecord,
+    Done,
+    IsolationRecord,
+    KernelVerdict,
+    PytestExit,
+    RunnerConfig,
+    WorkerSummary,
+    emit,
+)
 from autograder.course import Course, Lab
-from autograder.remote import WorkerClient, WorkerSpec
+from autograder.worker_client import WorkerClient, WorkerSpec
+from autograder.timing import describe_device
 
 
 def worker_spec(lab: Lab, files_dir: Path, hide: list[Path], label: str, cpu: int | None = None) -> WorkerSpec:
@@ -54,11 +65,6 @@ def _on_sigterm(signum: int, frame: object) -> None:
         client.kill()
         shutil.rmtree(client.home, ignore_errors=True)
     os._exit(128 + signum)
-
-
-def emit(path: Path, record: dict) -> None:
-    with path.open("a", encoding="utf-8") as fh:
-        fh.write(json.dumps(record) + "\n")
 
 
 def run_tests(lab: Lab, client: WorkerClient, results_path: Path, private: Path, select: list[str] | None = None) -> int:
@@ -109,47 +115,60 @@ def run_kernels(lab: Lab, client: WorkerClient, hide: list[Path], results_path: 
                     _live.append(reference)
                     reference.start()
                 result = KernelTimer(lab, kernel, client, reference, seed).run()
-            emit(results_path, {"kernel": result.to_json()})
+            emit(results_path, KernelVerdict(result.to_json()))
     finally:
         if reference is not None:
             reference.close()
+
+
+def _can_fork_workers(files_dir: Path) -> bool:
+    """Forked workers need what a cold one gets from exec: without namespaces
+    (which can open a closed folder above Python), another uid must be able to
+    read Python's files where they are."""
+    if settings.flag(settings.COLD_START_ENV):
+        return False
+    isolation = sandbox.detect_isolation()
+    return isolation.namespaces or not isolation.switch_uid or not sandbox.opened_paths(files_dir)
 
 
 def main(config_path: str) -> int:
     signal.signal(signal.SIGTERM, _on_sigterm)
     os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"  # only our plugin, named with -p
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    config = json.loads(Path(config_path).read_text())
+    config = RunnerConfig.read(Path(config_path))
     started = time.monotonic()
-    lab = Course(Path(config["course_root"])).lab(config["lab_id"])
-    results_path = Path(config["results_path"])
+    lab = Course(Path(config.course_root)).lab(config.lab_id)
+    if _can_fork_workers(Path(config.files_dir)):
+        forkserver.start(lab.preload)  # before the seed and the hidden tests are in this process
+    seed_path = Path(config_path).with_name(RunnerConfig.SEED_FILE)
+    seed = int(seed_path.read_text()) if seed_path.is_file() else random.SystemRandom().getrandbits(62)
+    results_path = Path(config.results_path)
     private = results_path.parent
-    hide = [Path(p) for p in config.get("hide", [])]
-    cpu = config.get("cpu", sandbox.choose_cpu())
-    client = WorkerClient(worker_spec(lab, Path(config["files_dir"]), hide, "student", cpu))
+    hide = [Path(p) for p in config.hide]
+    cpu = sandbox.choose_cpu() if config.cpu is None else config.cpu
+    client = WorkerClient(worker_spec(lab, Path(config.files_dir), hide, "student", cpu))
     _live.append(client)
     client.start()
-    emit(results_path, {"isolation": list(client.isolation.warnings)})
+    emit(results_path, IsolationRecord(list(client.isolation.warnings)))
     try:
-        exit_code = run_tests(lab, client, results_path, private, config.get("select"))
-        emit(results_path, {"pytest_exit": exit_code, "tests_s": time.monotonic() - started})
-        if config.get("timing", True) and lab.kernels:
-            run_kernels(lab, client, hide, results_path, int(config.get("seed", random.SystemRandom().getrandbits(62))))
+        exit_code = run_tests(lab, client, results_path, private, config.select)
+        emit(results_path, PytestExit(exit_code, time.monotonic() - started))
+        if config.timing and lab.kernels:
+            run_kernels(lab, client, hide, results_path, seed)
     finally:
         client.close()
         emit(
             results_path,
-            {
-                "worker": {
-                    "incidents": [vars(i) for i in client.incidents],
-                    "restarts": client.restarts,
-                    "output": client.output,
-                    "busy_s": client.busy_s,
-                    "requests": client.requests,
-                }
-            },
+            WorkerSummary(
+                incidents=[vars(i) for i in client.incidents],
+                restarts=client.restarts,
+                output=client.output,
+                busy_s=client.busy_s,
+                requests=client.requests,
+            ),
         )
-        emit(results_path, {"done": True, "runner_s": time.monotonic() - started})
+        emit(results_path, DeviceRecord(describe_device()))
+        emit(results_path, Done(time.monotonic() - started))
     return 0
 
 

@@ -51,20 +51,26 @@ cp -R "$stage"/. "$scratch"/
 mkdir -p "$scratch/.tmp"
 [ "$uid" = "-" ] || chown -R "$uid:$uid" "$scratch"
 # 2. cover what the worker must not see
-while [ "$1" != "--keep" ]; do
+while [ "$1" != "--open" ]; do
   if [ -d "$1" ]; then mount -t tmpfs -o size=4k,mode=0 ag-hidden "$1"
   elif [ -e "$1" ]; then mount --bind /dev/null "$1"; fi
   shift
 done
 shift
-# 3. private /tmp and /var/tmp; what the worker runs from (a virtualenv, this
-#    package, the scratch) is carried over if it lived there
+opens=""
+while [ "$1" != "--keep" ]; do opens="$opens $1"; shift; done
+shift
+# 3. private /tmp and /var/tmp, and an empty, open stand-in for each folder
+#    closed to other users (a 0700 home) above what the worker runs from;
+#    what it runs from (a virtualenv, Python, this package, the scratch) is
+#    carried over if it lived in one of those
 mount -t tmpfs -o size=16m,mode=0700 ag-keep /mnt
 i=0
 for p in "$@"; do [ "$p" = "--" ] && break; mkdir -p /mnt/$i; mount --rbind "$p" /mnt/$i; i=$((i+1)); done
 mount -t tmpfs -o size=512m,mode=1777 ag-tmp /tmp
 mount -t tmpfs -o size=64m,mode=1777 ag-vartmp /var/tmp 2>/dev/null || true
 mount -t tmpfs -o size=64m,mode=1777 ag-shm /dev/shm 2>/dev/null || true
+for d in $opens; do mkdir -p "$d"; mount -t tmpfs -o size=4m,mode=0755 ag-open "$d"; done
 i=0
 while [ "$1" != "--" ]; do mkdir -p "$1"; mount --move /mnt/$i "$1"; i=$((i+1)); shift; done
 shift
@@ -83,18 +89,23 @@ class Isolation:
     warnings: tuple[str, ...] = field(default_factory=tuple)
 
 
-@functools.lru_cache(maxsize=1)
 def detect_isolation() -> Isolation:
-    """Probe once per process which layers work here."""
+    """Which layers work here: probed once per process and setting (the
+    settings can differ between gradings forked from one zygote)."""
+    return _detect_isolation(settings.flag(settings.INSECURE_ENV), settings.flag(settings.NO_NAMESPACES_ENV))
+
+
+@functools.lru_cache(maxsize=4)
+def _detect_isolation(insecure: bool, no_namespaces: bool) -> Isolation:
     warnings = []
-    if settings.flag(settings.INSECURE_ENV):
+    if insecure:
         return Isolation(False, False, False, ("isolation disabled by AUTOGRADER_INSECURE=1: student code ran with the grader's rights",))
     root = os.geteuid() == 0
     setpriv = shutil.which("setpriv")
     unshare = shutil.which("unshare")
     switch_uid = root and setpriv is not None
     namespaces = user_ns = False
-    if settings.flag(settings.NO_NAMESPACES_ENV):  # as inside most containers (Gradescope's): test that mode
+    if no_namespaces:  # as inside most containers (Gradescope's): test that mode
         unshare = None
     if unshare:
         base = [unshare, "--mount", "--net", "--pid", "--fork", "--kill-child", "--mount-proc"]
@@ -127,7 +138,7 @@ def _other_uid_can_run_python(setpriv: str) -> bool:
     folder closed to other users (a 0700 home or mktemp folder above the
     virtualenv) stops another uid from starting Python at all."""
     uid = str(new_uid())
-    probe = [setpriv, f"--reuid={uid}", f"--regid={uid}", "--clear-groups", sys.executable, "-I", "-c", "import autograder.worker"]
+    probe = [setpriv, f"--reuid={uid}", f"--regid={uid}", "--clear-groups", sys.executable, "-I", "-c", "import autograder.sandboxed.worker"]
     try:
         return subprocess.run(probe, capture_output=True, timeout=60, cwd="/").returncode == 0
     except (OSError, subprocess.TimeoutExpired):
@@ -239,12 +250,41 @@ def worker_environment(home: str) -> dict[str, str]:
     }
 
 
+def _needed(scratch: Path) -> list[Path]:
+    """What a worker runs from: its scratch, the virtualenv, Python and its
+    standard library, the installed packages, this package."""
+    import sysconfig
+
+    paths = [scratch, Path(sys.prefix), Path(sys.base_prefix), Path(os.path.realpath(sys.executable)).parent, Path(__file__).resolve().parent]
+    # Python's own folders only: never sys.path as a whole, which a runner's pytest extends with the hidden tests
+    paths += [Path(sysconfig.get_paths()[k]) for k in ("stdlib", "platstdlib", "purelib", "platlib")]
+    return [p.resolve() for p in paths if p.exists()]
+
+
+def opened_paths(scratch: Path) -> list[str]:
+    """Folders closed to other users (no o+x, like a 0700 /root) above what the
+    worker runs from: the mount script covers each with an empty, open tmpfs
+    and carries the needed paths under it over (see :func:`kept_paths`)."""
+    closed = set()
+    for path in _needed(scratch):
+        for folder in reversed(path.parents):
+            if folder == Path("/"):
+                continue
+            try:
+                if not folder.stat().st_mode & 0o001:
+                    closed.add(str(folder))
+                    break
+            except OSError:
+                break
+    return sorted(closed)
+
+
 def kept_paths(scratch: Path) -> list[str]:
     """What the worker runs from that lives under /tmp or /var/tmp (which its
-    namespace replaces with private, empty ones) and must be carried over:
-    the scratch folder, the virtualenv, Python itself, this package."""
-    needed = [scratch, Path(sys.prefix), Path(sys.base_prefix), Path(os.path.realpath(sys.executable)).parent, Path(__file__).resolve().parent]
-    under = sorted({str(p.resolve()) for p in needed if any(str(p.resolve()).startswith(t + "/") for t in ("/tmp", "/var/tmp"))})
+    namespace replaces with private, empty ones) or under a closed folder
+    (:func:`opened_paths`), and must be carried over."""
+    covers = ("/tmp", "/var/tmp", *opened_paths(scratch))
+    under = sorted({str(p) for p in _needed(scratch) if any(str(p).startswith(t + "/") for t in covers)})
     return [p for p in under if not any(p.startswith(q + "/") for q in under if q != p)]
 
 
@@ -252,7 +292,7 @@ def worker_command(
     isolation: Isolation, stage: Path, scratch: Path, hide: list[Path], fds: tuple[int, int]
 ) -> tuple[list[str], str]:
     """The argv that starts a worker, and the folder it runs in."""
-    python = [sys.executable, "-I", "-m", "autograder.worker", str(fds[0]), str(fds[1])]
+    python = [sys.executable, "-I", "-m", "autograder.sandboxed.worker", str(fds[0]), str(fds[1])]
     uid = new_uid() if isolation.switch_uid else None
     if not isolation.namespaces:
         if uid is None:
@@ -271,6 +311,6 @@ def worker_command(
     argv = [
         *ns, "sh", "-c", HIDE_SCRIPT, "sh",
         str(scratch), str(stage), str(uid) if uid is not None else "-",
-        *hidden, "--keep", *kept_paths(scratch), "--", *inner,
+        *hidden, "--open", *opened_paths(scratch), "--keep", *kept_paths(scratch), "--", *inner,
     ]
     return argv, str(scratch.parent)

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import click
-
 from autograder import grading, report
-from autograder.course import Course, CourseError
+from autograder.course import Course
 from autograder.submission import SubmissionError, open_submission
 
 
@@ -23,19 +21,17 @@ def grade_submission(
     """Grade every requested lab of one submission and write the reports.
 
     A submission that cannot be read still gets a report for each requested
-    lab saying why (score 0); with no lab requested that is an error.
+    lab saying why (score 0); with no lab requested that is an error
+    (:class:`SubmissionError`). An unknown lab raises :class:`CourseError`.
     """
     out_dir = out_dir.resolve()
     options = grading.GradeOptions(timing=timing, seed=seed)
-    try:
-        labs = [course.lab(i) for i in lab_ids]
-    except CourseError as exc:
-        raise click.ClickException(str(exc)) from None
+    labs = [course.lab(i) for i in lab_ids]
     try:
         sub = open_submission(path, student)
     except SubmissionError as exc:
         if not labs:
-            raise click.ClickException(str(exc)) from None
+            raise
         name = student or path.stem
         results = [report.refused(lab, name, [str(exc)]) for lab in labs]
         for r in results:
@@ -48,7 +44,7 @@ def grade_submission(
             labs = [course.lab(f) for f in folders if f in course.lab_ids()]
             if not labs:
                 if len(lab_ids) == 0 and not folders:
-                    raise click.ClickException(
+                    raise SubmissionError(
                         f"{path}: no labNN_slug/ folders found; expected e.g. {course.lab_ids()[:1]} (or pass --lab)"
                     )
             for f in unknown:

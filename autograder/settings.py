@@ -17,6 +17,7 @@ HIDE_ENV = "AUTOGRADER_HIDE"
 INSECURE_ENV = "AUTOGRADER_INSECURE"
 NO_NAMESPACES_ENV = "AUTOGRADER_NO_NAMESPACES"
 KEEP_DEVICE_ENV = "AUTOGRADER_KEEP_DEVICE"
+COLD_START_ENV = "AUTOGRADER_COLD_START"
 
 VARIABLES: dict[str, str] = {
     COURSE_ENV: "The course checkout (the folder holding assignments/ and reference/). "
@@ -33,6 +34,9 @@ VARIABLES: dict[str, str] = {
     "grader only; every report says so.",
     NO_NAMESPACES_ENV: "1: do not use Linux namespaces, as inside most containers (Gradescope's); tests that "
     "degraded mode. Every report says what was lost.",
+    COLD_START_ENV: "1: start every runner and every worker as a new Python process instead of forking "
+    "them from pre-imported parents (the command's zygotes, each runner's fork server): slower, the same "
+    "confinement. For comparing the two and for debugging.",
     KEEP_DEVICE_ENV: "1: tensors that left a CUDA device come back onto it when decoded (set by the grader "
     "in GPU workers).",
 }

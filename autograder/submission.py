@@ -17,15 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from autograder import sandbox
+from autograder.errors import SubmissionError  # defined with the engine's other errors; importable from here
 
 LAB_DIR = re.compile(r"^lab\d\d_[a-z0-9_]+$")
 MAX_MEMBERS = 2000
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_TOTAL_BYTES = 100 * 1024 * 1024
-
-
-class SubmissionError(Exception):
-    """The submission cannot be graded at all (the message says why, naming the file)."""
 
 
 @dataclass

@@ -23,9 +23,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from autograder import calls
+from autograder.sandboxed import calls
 from autograder.course import Kernel, Lab
-from autograder.remote import WorkerClient, WorkerProblem
+from autograder.worker_client import WorkerClient, WorkerProblem
 
 FAST_FLAG_RATIO = 0.2  # more than 5x faster than the reference: a human should look
 TIMER_DISAGREEMENT = 0.5  # inner time below half the outside wall time
@@ -60,7 +60,7 @@ def load_inputs_function(lab: Lab, kernel: Kernel) -> Callable[[int], tuple[tupl
 
 
 def checksums_match(a: Any, b: Any, rtol: float) -> bool:
-    """Compare two checksum trees from :func:`autograder.calls.checksum`."""
+    """Compare two checksum trees from :func:`autograder.sandboxed.calls.checksum`."""
     if isinstance(b, dict) and "$sum" in b:
         if not (isinstance(a, dict) and "$sum" in a):
             return False

@@ -3,10 +3,12 @@ the same hidden tests in-process with plain pytest.
 
     python benchmarks/overhead.py [LAB ...] [--repeats N]
 
-For each lab, both are timed as whole commands from a cold process,
-alternating, and the medians compared: the ratio, and the difference in
-seconds (the fixed cost per student and lab). Kernel timing is off in both
-(it is not part of running the hidden tests).
+For each lab, three things are timed, alternating, and their medians
+compared: the hidden tests in-process (a cold ``pytest``), grading with
+workers forked from the runner's fork server (the default), and grading with
+workers started cold (``AUTOGRADER_COLD_START=1``): the ratios to
+in-process, and the differences in seconds (the fixed cost per student and
+lab). Kernel timing is off (it is not part of running the hidden tests).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from autograder import grading  # noqa: E402
+from autograder import grading, settings  # noqa: E402
 from autograder.course import Course  # noqa: E402
 
 
@@ -37,12 +39,17 @@ def in_process(lab_id: str) -> float:
     return time.perf_counter() - start
 
 
-def graded(course: Course, lab_id: str) -> float:
+def graded(course: Course, lab_id: str, cold: bool = False) -> float:
     lab = course.lab(lab_id)
     hide = grading.hidden_paths(course, None, None, ())
-    start = time.perf_counter()
-    result = grading.run_lab(course, lab, lab.solution_dir, "reference", grading.GradeOptions(timing=False), hide)
-    elapsed = time.perf_counter() - start
+    if cold:
+        os.environ[settings.COLD_START_ENV] = "1"
+    try:
+        start = time.perf_counter()
+        result = grading.run_lab(course, lab, lab.solution_dir, "reference", grading.GradeOptions(timing=False), hide)
+        elapsed = time.perf_counter() - start
+    finally:
+        os.environ.pop(settings.COLD_START_ENV, None)
     assert result["score"] == sum(lab.tests.values()), result["score"]
     return elapsed
 
@@ -53,14 +60,15 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args()
     course = Course(REPO)
-    print(f"{'lab':26} {'in-process s':>12} {'graded s':>9} {'ratio':>6} {'fixed s':>8}")
+    print(f"{'lab':26} {'in-process':>10} {'forked':>8} {'ratio':>6} {'fixed':>7} {'cold':>8} {'ratio':>6} {'fixed':>7}")
     for lab_id in args.labs or course.lab_ids():
-        a, b = [], []
+        a, b, c = [], [], []
         for _ in range(args.repeats):
             a.append(in_process(lab_id))
             b.append(graded(course, lab_id))
-        ip, gr = statistics.median(a), statistics.median(b)
-        print(f"{lab_id:26} {ip:12.2f} {gr:9.2f} {gr / ip:6.2f} {gr - ip:8.2f}")
+            c.append(graded(course, lab_id, cold=True))
+        ip, fk, cd = statistics.median(a), statistics.median(b), statistics.median(c)
+        print(f"{lab_id:26} {ip:10.2f} {fk:8.2f} {fk / ip:6.2f} {fk - ip:+7.2f} {cd:8.2f} {cd / ip:6.2f} {cd - ip:+7.2f}", flush=True)
 
 
 if __name__ == "__main__":

@@ -5,11 +5,16 @@
 - carol/: a mix: some labs correct, some with one known-wrong variant applied,
   one lab with a function left as the stub.
 
-Run again after changing a lab: ``python scripts/make_examples.py``.
+The class covers the labs carol's mistakes name (:data:`CAROL`), so that
+``make example`` stays a short demonstration. Run again after changing one
+of them: ``python scripts/make_examples.py`` (``--out DIR``: write the class
+into DIR instead; ``tests/test_examples.py`` checks that examples/class is
+exactly what this script writes).
 """
 
 from __future__ import annotations
 
+import argparse
 import re
 import shutil
 import zipfile
@@ -39,11 +44,12 @@ def entry(lab: str) -> str:
 
 
 def labs() -> list[str]:
-    return sorted(p.parent.name for p in (REPO / "reference").glob("lab*/manifest.toml"))
+    """The example class's labs: those carol's mistakes name."""
+    return sorted(CAROL)
 
 
-def write_alice() -> None:
-    with zipfile.ZipFile(OUT / "alice.zip", "w", compression=zipfile.ZIP_DEFLATED) as zf:
+def write_alice(out: Path) -> None:
+    with zipfile.ZipFile(out / "alice.zip", "w", compression=zipfile.ZIP_DEFLATED) as zf:
         for lab in labs():
             for name in lab_files(lab):
                 src = REPO / "reference" / lab / "solution" / name
@@ -52,18 +58,18 @@ def write_alice() -> None:
                 zf.writestr(info, src.read_bytes())
 
 
-def write_bob() -> None:
+def write_bob(out: Path) -> None:
     for lab in labs():
         for name in lab_files(lab):
-            dest = OUT / "bob" / lab / name
+            dest = out / "bob" / lab / name
             dest.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(REPO / "assignments" / lab / name, dest)
 
 
-def write_carol() -> None:
+def write_carol(out: Path) -> None:
     for lab in labs():
         for name in lab_files(lab):
-            dest = OUT / "carol" / lab / name
+            dest = out / "carol" / lab / name
             dest.parent.mkdir(parents=True, exist_ok=True)
             text = (REPO / "reference" / lab / "solution" / name).read_text()
             if name == f"{entry(lab)}.py":
@@ -74,14 +80,22 @@ def write_carol() -> None:
             dest.write_text(text)
 
 
-def main() -> None:
-    if OUT.exists():
-        shutil.rmtree(OUT)
-    OUT.mkdir(parents=True)
-    write_alice()
-    write_bob()
-    write_carol()
-    print(f"wrote {OUT}")
+def write_class(out: Path) -> Path:
+    """Write the example class into ``out`` (replacing what is there) and return it."""
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    write_alice(out)
+    write_bob(out)
+    write_carol(out)
+    return out
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=OUT, help=f"the folder to write the class into (replaced; default: {OUT.relative_to(REPO)})")
+    args = parser.parse_args(argv)
+    print(f"wrote {write_class(args.out.resolve())}")
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from autograder import report
+from autograder import records, report
 from autograder.course import Course
 from autograder.exports import gradescope, gradescope_run
 from autograder.submission import open_submission
@@ -56,8 +56,8 @@ def run_autograder(root: Path) -> dict:
 
 
 def reference_report(lab) -> dict:
-    records = [{"test": {"id": t, "outcome": "passed", "description": "checks it", "feedback": ""}} for t in lab.tests]
-    return report.build(lab, "student", records + [{"done": True}], time.time())
+    verdicts = [records.TestVerdict(id=t, outcome="passed", description="checks it") for t in lab.tests]
+    return report.build(lab, "student", [*verdicts, records.Done(0.0)], time.time())
 
 
 # ---- the zip ---------------------------------------------------------------------------------------
@@ -122,7 +122,7 @@ def test_kernels_become_tests_and_a_leaderboard(toy_course):
     lab = toy_course.lab("lab98_toy")
     kernel = lab.kernels[0]
     timed = {"name": kernel.name, "points": kernel.points, "max_points": kernel.points, "status": "timed", "message": "as fast as the reference", "ratio": 1.04}
-    results = gradescope.to_results(report.build(lab, "s", [{"kernel": timed}, {"done": True}], time.time()))
+    results = gradescope.to_results(report.build(lab, "s", [records.KernelVerdict(timed), records.Done(0.0)], time.time()))
     gradescope.validate_results(results)
     entry = next(t for t in results["tests"] if t["name"] == f"kernel: {kernel.name}")
     assert entry["score"] == kernel.points and entry["status"] == "passed" and "1.04" in entry["output"]

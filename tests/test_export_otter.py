@@ -7,10 +7,10 @@ import json
 import shutil
 from pathlib import Path
 
-import click
 import pytest
 
 from autograder.course import Course
+from autograder.errors import OutputError
 from autograder.exports import otter as otter_export
 from conftest import REPO
 
@@ -102,6 +102,6 @@ def test_otter_grades_the_stub_zero_with_our_feedback(autograder_zip: Path, lab0
 
 def test_export_refuses_a_folder_that_is_not_an_otter_export(lab02, tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("mine")
-    with pytest.raises(click.ClickException, match=str(tmp_path)):
+    with pytest.raises(OutputError, match=str(tmp_path)):
         otter_export.export_lab(Course(REPO), lab02, tmp_path)
     assert (tmp_path / "notes.txt").read_text() == "mine"

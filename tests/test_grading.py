@@ -164,7 +164,8 @@ else:
 
 
 def test_memory_peak_is_measured_from_outside(toy_course, tmp_path):
-    from autograder.remote import RemoteLab, WorkerClient
+    from autograder.remote import RemoteLab
+    from autograder.worker_client import WorkerClient
     from autograder.runner import worker_spec
 
     lab = toy_course.lab("lab98_toy")

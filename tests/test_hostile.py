@@ -1,8 +1,19 @@
 """The hostile corpus: every attack in tests/hostile/ and every bad archive,
 graded as one class with `autograder batch` and again one by one with
-`autograder grade`. For each: no more points than the code earns honestly,
-the report says what happened, nothing hidden leaks into what students see,
-the other students are unaffected, and nothing outside the scratch changes.
+`autograder grade`. For each: the attack ran, no more points than the code
+earns honestly, the report says what happened, nothing hidden leaks into
+what students see, the other students are unaffected, and nothing outside
+the scratch changes.
+
+Each attack prints ``ATTACK-RAN:<its name>`` (flushed) where it strikes,
+before it can close or flood its output; the marker is assembled at run time
+(``print("ATTACK-RAN", "<name>", sep=":")``), so only running the code can
+produce it, not an echo of its source. The worker's stdout and stderr go
+through a pipe to the runner, which keeps the first 64 KB in the report's
+``output`` field: that is where the marker must arrive. (The staff log,
+``<lab>.staff.log``, is the runner's own pytest log; the worker's output
+does not reach it.) An attack that cannot run code (a syntax error) says
+``marker: none (why)`` in its header.
 """
 
 from __future__ import annotations
@@ -28,6 +39,7 @@ HOSTILE = Path(__file__).parent / "hostile"
 CANARIES = ["CANARY-HIDDEN-TESTS-7f3a", "CANARY-REFERENCE-5b1f", "CANARY-EXPECTED-DATA-c2d9"]
 HONEST_REFERENCE_MAX = 12  # every test and the kernel
 TAG = f"{os.getpid()}"
+MARKER = "ATTACK-RAN:"  # + the attack's name: printed by the attack when it strikes
 
 
 def parse_case(path: Path) -> dict:
@@ -35,7 +47,11 @@ def parse_case(path: Path) -> dict:
     doc = re.match(r'"""(.*?)"""\n', text, re.S)
     assert doc, f"{path} needs a docstring header"
     fields = dict(re.findall(r"^(\w+): (.*)$", doc.group(1), re.M))
-    return {"name": path.stem, "base": fields["base"], "expect": fields["expect"], "code": text[doc.end():], "what": doc.group(1).splitlines()[0]}
+    marker = None if fields.get("marker", "").startswith("none") else f"{MARKER}{path.stem}"
+    return {
+        "name": path.stem, "base": fields["base"], "expect": fields["expect"], "code": text[doc.end():],
+        "what": doc.group(1).splitlines()[0], "marker": marker,
+    }
 
 
 CASES = [parse_case(p) for p in sorted(HOSTILE.glob("*.py"))]
@@ -224,6 +240,28 @@ def test_batch_survives_the_corpus(arena):
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
+def test_attack_ran(arena, case):
+    """The attack's own marker reached the report's output: the graded code really was the attack,
+    and it got as far as the point where it strikes."""
+    if case["marker"] is None:
+        pytest.skip(f"{case['name']} runs no code; the report's {case['expect']!r} is the proof")
+    assert case["marker"] not in case["code"], "build the marker at run time, so that only running the code prints it"
+    report = report_of(arena, case["name"])
+    assert case["marker"] in report["output"], f"{case['name']}: its marker is not in the report's output; did the attack run?\n{report['output'][:2000]}"
+    others = set(re.findall(rf"{MARKER}(\w+)", report["output"])) - {case["name"]}
+    assert not others, f"{case['name']}'s report shows other attacks' markers: {others}"
+
+
+def test_every_attack_prints_a_marker():
+    """A new attack without a marker (or a marker-less one without a reason) fails here, not silently."""
+    for case in CASES:
+        if case["marker"] is None:
+            assert re.search(r"^marker: none \(.+\)$", (HOSTILE / f"{case['name']}.py").read_text(), re.M), case["name"]
+        else:
+            assert f'"ATTACK-RAN", "{case["name"]}"' in case["code"], case["name"]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
 def test_attack_earns_nothing_extra_and_is_explained(arena, case):
     report = report_of(arena, case["name"])
     assert report["score"] <= honest_max(case["base"]), report["score"]
@@ -252,6 +290,8 @@ def test_nothing_hidden_reaches_any_student(arena):
 def test_honest_students_are_unaffected(arena):
     assert report_of(arena, "honest_stub")["score"] == 0
     honest = report_of(arena, "honest_reference")
+    for student in ("honest_stub", "honest_reference"):
+        assert MARKER not in report_of(arena, student)["output"], f"an attack's output reached {student}'s report"
     assert all(t["status"] == "passed" for t in honest["tests"]), [t for t in honest["tests"] if t["status"] != "passed"]
 
 
@@ -283,6 +323,8 @@ def test_grade_gives_the_same_score_as_batch(arena, case, tmp_path):
     assert proc.returncode == 0, proc.stderr[-2000:]
     again = json.loads((tmp_path / case["name"] / "lab98_toy.json").read_text())
     first = report_of(arena, case["name"])
+    if case["marker"]:
+        assert case["marker"] in again["output"], f"{case['name']}: the attack did not run the second time"
     passed = lambda r: sorted(t["name"] for t in r["tests"] if t["status"] == "passed")  # noqa: E731
     assert passed(again) == passed(first)
 

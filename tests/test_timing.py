@@ -3,7 +3,7 @@
 import pytest
 
 from autograder.course import Course
-from autograder.remote import WorkerClient
+from autograder.worker_client import WorkerClient
 from autograder.runner import worker_spec
 from autograder.timing import KernelTimer, checksums_match
 

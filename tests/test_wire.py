@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import torch
 
-from autograder import wire
+from autograder.sandboxed import wire
 
 
 @pytest.mark.parametrize(

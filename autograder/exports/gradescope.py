@@ -25,10 +25,9 @@ import zipfile
 from functools import lru_cache
 from pathlib import Path
 
-import click
 import jsonschema
 
-from autograder.course import Course, Lab, load_schema
+from autograder.course import Course, CourseError, Lab, load_schema
 from autograder.shipping import package_root, source_files
 
 SCHEMA = "gradescope-results.schema.json"
@@ -115,12 +114,12 @@ def shipped_files(course: Course, lab: Lab) -> list[tuple[str, Path]]:
     pkg = package_root()
     missing = [pkg / name for name in ("pyproject.toml", "README.md") if not (pkg / name).is_file()]
     if missing:
-        raise click.ClickException(
+        raise CourseError(
             f"{missing[0]} not found: the Gradescope export ships the grader's source, so run it from a "
             "checkout of the course (pip install -e .)"
         )
     if not lab.assignment_dir.is_dir():
-        raise click.ClickException(f"{lab.assignment_dir}: the lab's assignment folder is missing")
+        raise CourseError(f"{lab.assignment_dir}: the lab's assignment folder is missing")
     files = [(f"{COURSE_DIR}/pyproject.toml", pkg / "pyproject.toml"), (f"{COURSE_DIR}/README.md", pkg / "README.md")]
     files += _tree(pkg / "autograder", f"{COURSE_DIR}/autograder")
     files += _tree(lab.reference_dir, f"{COURSE_DIR}/reference/{lab.id}")

@@ -35,9 +35,8 @@ import shutil
 from importlib import metadata, resources
 from pathlib import Path
 
-import click
-
-from autograder.course import Course, Lab
+from autograder.course import Course, CourseError, Lab
+from autograder.errors import OutputError
 from autograder.exports.gradescope import TORCH
 from autograder.shipping import copy_tree, package_root
 
@@ -50,7 +49,7 @@ def export_lab(course: Course, lab: Lab, out_dir: Path) -> Path:
     """Write the Otter-Grader files for ``lab`` into ``out_dir`` and return it.
 
     ``out_dir`` must be absent, empty or a previous Otter export (whose files
-    are replaced); anything else raises click.ClickException naming it."""
+    are replaced); anything else raises :class:`OutputError` naming it."""
     out_dir = Path(out_dir)
     package = checks_package_name(lab)
     _prepare(out_dir, package)
@@ -73,9 +72,9 @@ def checks_package_name(lab: Lab) -> str:
 
 def _prepare(out_dir: Path, package: str) -> None:
     if out_dir.exists() and not out_dir.is_dir():
-        raise click.ClickException(f"{out_dir} is a file; --out must be a folder")
+        raise OutputError(f"{out_dir} is a file; --out must be a folder")
     if out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / "otter_config.json").is_file():
-        raise click.ClickException(f"{out_dir} is not empty and is not an Otter export; choose an empty or new folder")
+        raise OutputError(f"{out_dir} is not empty and is not an Otter export; choose an empty or new folder")
     out_dir.mkdir(parents=True, exist_ok=True)
     for name in (*OWNED, package):
         path = out_dir / name
@@ -147,7 +146,7 @@ def uses_reference_fixture(tests_dir: Path) -> bool:
         try:
             tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
         except SyntaxError as exc:
-            raise click.ClickException(f"{path}: not valid Python: {exc}") from None
+            raise CourseError(f"{path}: not valid Python: {exc}") from None
         for node in ast.walk(tree):
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 args = node.args.posonlyargs + node.args.args + node.args.kwonlyargs

@@ -24,6 +24,7 @@ class YesInt(int):
 
 
 def add(a, b):
+    print("ATTACK-RAN", "always_equal_results", sep=":", flush=True)  # the proof that it ran, before anything can silence it
     return YesInt(0)
 
 

@@ -6,5 +6,6 @@ import os
 
 
 def add(a, b):
+    print("ATTACK-RAN", "close_protocol_pipes", sep=":", flush=True)  # the proof that it ran, before anything can silence it
     os.closerange(0, 256)
     return 0

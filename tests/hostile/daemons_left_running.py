@@ -6,6 +6,8 @@ import os
 import threading
 import time
 
+print("ATTACK-RAN", "daemons_left_running", sep=":", flush=True)  # the proof that it ran, before anything can silence it
+
 
 def _spin():
     while True:

@@ -5,5 +5,6 @@ expect: timed out
 
 
 def add(a, b):
+    print("ATTACK-RAN", "endless_loop", sep=":", flush=True)  # the proof that it ran, before anything can silence it
     while True:
         pass

@@ -8,6 +8,8 @@ import math
 import numpy
 import torch
 
+print("ATTACK-RAN", "forge_comparisons", sep=":", flush=True)  # the proof that it ran, before anything can silence it
+
 torch.allclose = lambda *a, **k: True
 torch.equal = lambda *a, **k: True
 torch.testing.assert_close = lambda *a, **k: None

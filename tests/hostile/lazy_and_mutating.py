@@ -6,6 +6,7 @@ import torch
 
 
 def matmul(a, b):
+    print("ATTACK-RAN", "lazy_and_mutating", sep=":", flush=True)  # the proof that it ran, before anything can silence it
     out = torch.zeros(a.shape[0], b.shape[1], dtype=a.dtype, requires_grad=a.requires_grad or b.requires_grad)
     with torch.no_grad():
         a.zero_()

@@ -7,6 +7,8 @@ import timeit
 
 import torch
 
+print("ATTACK-RAN", "patch_timers", sep=":", flush=True)  # the proof that it ran, before anything can silence it
+
 time.perf_counter = lambda: 0.0
 time.time = lambda: 0.0
 time.monotonic = lambda: 0.0

@@ -5,6 +5,8 @@ expect: NotImplementedError
 import glob
 import os
 
+print("ATTACK-RAN", "read_hidden_material", sep=":", flush=True)  # the proof that it ran, before anything can silence it
+
 paths = [
     "{COURSE}/reference/lab98_toy/tests/test_hidden.py",
     "{COURSE}/reference/lab98_toy/solution/toy.py",

@@ -6,4 +6,5 @@ import time
 
 
 def add(a, b):
+    print("ATTACK-RAN", "sleep_forever", sep=":", flush=True)  # the proof that it ran, before anything can silence it
     time.sleep(10**6)

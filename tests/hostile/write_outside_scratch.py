@@ -4,6 +4,8 @@ expect: NotImplementedError
 """
 import os
 
+print("ATTACK-RAN", "write_outside_scratch", sep=":", flush=True)  # the proof that it ran, before anything can silence it
+
 for path in ["/tmp/pwned_{TAG}", "/var/tmp/pwned_{TAG}", "/dev/shm/pwned_{TAG}", "{COURSE}/pwned_{TAG}",
              "{COURSE}/assignments/pwned_{TAG}", os.path.expanduser("~/../pwned_{TAG}"), "/pwned_{TAG}"]:
     try:

@@ -44,7 +44,7 @@ class WireError(ValueError):
 
     Never reaches a hidden test as is: the worker reports a result it cannot
     encode as unsendable, and the runner turns that, and any value it cannot
-    decode, into :class:`autograder.remote.UnsendableValue`, which no
+    decode, into :class:`autograder.worker_client.UnsendableValue`, which no
     ``pytest.raises(ValueError)`` accepts. Messages of encoding errors
     complete the phrase "your function returned a value ..."."""
 

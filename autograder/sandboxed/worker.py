@@ -1,6 +1,6 @@
 """The untrusted worker: imports a submission and executes calls for the runner.
 
-Started by :mod:`autograder.sandbox` as ``python -I -m autograder.worker R W``
+Started by :mod:`autograder.sandbox` as ``python -I -m autograder.sandboxed.worker R W``
 in a scratch folder holding only the submitted files, usually as another
 user, in fresh namespaces and under rlimits. ``R``/``W`` are the pipe fds of
 the request and response channels; stdout and stderr go to a pipe that the
@@ -19,7 +19,7 @@ import sys
 import traceback
 from typing import Any
 
-from autograder import calls, wire
+from autograder.sandboxed import calls, wire
 
 def _builtin_exception_names() -> set[str]:
     import builtins
@@ -231,13 +231,17 @@ def _text(exc: BaseException) -> str:
         return "<unprintable>"
 
 
-def main() -> None:
-    req_fd, resp_fd = int(sys.argv[1]), int(sys.argv[2])
+def serve_fds(req_fd: int, resp_fd: int) -> None:
+    """Serve the runner on these pipe ends until it says exit or closes; never returns."""
     os.set_inheritable(req_fd, False)
     os.set_inheritable(resp_fd, False)
     Worker(req_fd, resp_fd).serve()
     sys.stdout.flush()
     os._exit(0)
+
+
+def main() -> None:
+    serve_fds(int(sys.argv[1]), int(sys.argv[2]))
 
 
 if __name__ == "__main__":
