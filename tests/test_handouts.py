@@ -102,7 +102,7 @@ def test_lab_page_shows_the_points_from_the_manifest(lab02_page: str):
     assert {name: (int(cases), float(points)) for name, cases, points in rows} == {
         name: (len(p), sum(p)) for name, p in groups.items()
     }
-    assert ("test_hidden.py::test_words_hand_cases", "4", "8") in rows
+    assert any(int(cases) > 1 for _, cases, _ in rows)  # a parametrised test is one row, its cases summed
     assert "Total: 100 points." in text_of(lab02_page)
     for heading in ("Goals", "Background", "Tasks", "API (from the stub)", "Graded tests", "Testing locally", "Submitting"):
         assert f">{heading}</h2>" in lab02_page, heading
