@@ -115,3 +115,11 @@ def test_what_encodes_also_decodes_object_arrays_included():
     except wire.WireError:
         return  # refused where the value is made: the worker reports it as unsendable
     wire.decode(data)
+
+
+def test_a_zero_dimensional_array_keeps_its_shape():
+    import numpy as np
+
+    for value in (np.array(2, dtype=np.int64), np.array(1.5, dtype=np.float32)):
+        back = wire.decode(wire.encode(value))
+        assert back.shape == () and back.dtype == value.dtype and back == value

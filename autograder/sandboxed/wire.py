@@ -148,8 +148,9 @@ def _encode_ndarray(np: Any, arr: Any, depth: int = 0) -> dict:
         if arr.dtype.kind in "OUS":
             return {"$ndarray_list": {"dtype": arr.dtype.kind, "value": encode(arr.tolist(), _depth=depth)}}
         raise Unencodable(f"holding a numpy array of dtype {arr.dtype}, which cannot be checked")
+    shape = list(arr.shape)  # before ascontiguousarray, which makes a 0-d array 1-d
     arr = np.ascontiguousarray(arr)
-    return {"$ndarray": {"dtype": arr.dtype.name, "shape": list(arr.shape), "data": _b64(arr.tobytes())}}
+    return {"$ndarray": {"dtype": arr.dtype.name, "shape": shape, "data": _b64(arr.tobytes())}}
 
 
 def _encode_tensor(torch: Any, tensor: Any) -> dict:
