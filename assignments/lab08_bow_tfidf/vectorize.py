@@ -131,8 +131,9 @@ def build_vocabulary(
 
     Raises ``ValueError`` if ``documents`` is a single ``str`` (a list of
     documents is expected); for invalid options (``min_df`` / ``max_df`` an
-    int < 1 or a float outside [0, 1], ``max_features`` not None and not an
-    int >= 1, a bad ``ngram_range``); if ``max_count < min_count``; if the
+    int < 1, a float outside [0, 1] or neither an int nor a float (a string,
+    None), ``max_features`` not None and not an int >= 1, a bad
+    ``ngram_range``); if ``max_count < min_count``; if the
     documents contain no term at all (empty vocabulary); and if the filters
     remove every term ("after pruning, no terms remain").
     """

@@ -278,7 +278,11 @@ def train_tokenizer(
     All other trainer settings keep the library's defaults. ``vocab_size``
     counts everything, special tokens included: when the corpus is rich
     enough the result has exactly ``vocab_size`` entries
-    (``get_vocab_size()``); a small corpus may give fewer, never more.
+    (``get_vocab_size()``); a small corpus may give fewer. (The trainers
+    always keep the alphabet: a ``vocab_size`` smaller than the special
+    tokens plus the corpus's distinct characters, or the 256 bytes of
+    byte-level BPE, gives BPE and WordPiece that many entries anyway, and
+    makes the Unigram trainer fail.)
     The special tokens are ``[PAD]=0, [UNK]=1, [CLS]=2, [SEP]=3, [MASK]=4``.
 
     Raises ``ValueError`` if ``lines`` is empty, if ``vocab_size <=
@@ -422,7 +426,7 @@ def encode_batch(
       the post-processor adds them. Only the end of a segment is cut.
     * ``padding``: ``"longest"`` pads every row to the longest row of the
       batch, ``"max_length"`` to ``max_length``, in both cases rounded up to
-      a multiple of ``pad_to_multiple_of`` if that is given;
+      a multiple of ``pad_to_multiple_of`` (a positive int) if that is given;
       ``"do_not_pad"`` leaves the rows as they are (and ignores
       ``pad_to_multiple_of``). Padding uses ``[PAD]`` (id 0), type id 0,
       attention mask 0, special-tokens mask 1 and offsets ``(0, 0)``, on the

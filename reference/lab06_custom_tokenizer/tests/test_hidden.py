@@ -185,24 +185,20 @@ def load_oracle(lab, oracle: Tokenizer, tmp_path, name: str):
     return lab.load_tokenizer(lab.put_file(path))
 
 
-@pytest.fixture(scope="module")
-def trained(lab) -> dict:
-    """The student's train_tokenizer for each recipe: (handle, its JSON text) or the exception it raised."""
-    out: dict = {}
-    for recipe, kw in RECIPES.items():
-        try:
-            handle = lab.train_tokenizer(CORPUS, VOCAB_SIZES[recipe], **kw)
-            out[recipe] = (handle, handle.to_str())
-        except Exception as exc:  # noqa: BLE001 - re-raised by each test that needs it
-            out[recipe] = exc
-    return out
+def fresh(name: str) -> str:
+    """A copy of ``name`` built at run time: a correct solution compares names with ``==``, never ``is``."""
+    return "".join(list(name))
 
 
-def student_trained(trained: dict, recipe: str):
-    value = trained[recipe]
-    if isinstance(value, Exception):
-        raise value
-    return value
+def student_trained(lab, recipe: str):
+    """The student's train_tokenizer for ``recipe``: (handle, its JSON text).
+
+    Trained in each test that needs it (training takes a fraction of a
+    second), with the names and arguments passed by keyword and the corpus as
+    a tuple (any sequence of strings is allowed)."""
+    kw = {key: fresh(value) for key, value in RECIPES[recipe].items()}
+    handle = lab.train_tokenizer(lines=tuple(CORPUS), vocab_size=VOCAB_SIZES[recipe], **kw)
+    return handle, handle.to_str()
 
 
 # ---- 1. components ---------------------------------------------------------------------------------
@@ -227,7 +223,7 @@ def test_normalizer_pipelines(lab, name):
     """normalize() follows the documented normalizer pipeline on tricky strings (accents, case, NFKC/NFKD, CJK, controls)."""
     reference = make_normalizer(name)
     for case, text in NORMALIZER_CASES.items():
-        got = lab.normalize(text, name)
+        got = lab.normalize(text, fresh(name))
         check(isinstance(got, str), f"normalize(..., {name!r}) should return a str")
         check(got == reference.normalize_str(text), f"normalize(..., {name!r}) is wrong on the '{case}' example")
 
@@ -259,21 +255,44 @@ def test_pre_tokenizer_pipelines(lab, name):
     """pre_tokenize() gives the documented pre-tokenizer's pieces and offsets on tricky strings."""
     reference = make_pre_tokenizer(name)
     for case, text in PRE_TOKENIZER_CASES.items():
-        got = lab.pre_tokenize(text, name)
+        got = lab.pre_tokenize(text, fresh(name))
         check(isinstance(got, list), f"pre_tokenize(..., {name!r}) should return a list")
         got = [(piece, tuple(span)) for piece, span in got]
         assert_equal(got, reference.pre_tokenize_str(text), what=f"pre_tokenize(..., {name!r}) on the '{case}' example")
 
 
-@pytest.mark.points(1)
+# unknown names that sort before, between and after the recipe names (a solution compares names with ==)
+UNKNOWN_NAMES = ["", "a", "bertx", "byte", "c", "lowercase", "n", "space", "uncasedx", "unigramx", "whitespacex", "z", "BERT"]
+
+
+@pytest.mark.points(2)
 def test_unknown_recipe_names_raise(lab):
-    """Unknown normalizer, pre-tokenizer and model names raise ValueError."""
-    with pytest.raises(ValueError):
-        lab.normalize("text", "lowercase")
-    with pytest.raises(ValueError):
-        lab.pre_tokenize("text", "space")
-    with pytest.raises(ValueError):
-        lab.build_tokenizer("sentencepiece", "uncased", "bert")
+    """Unknown normalizer, pre-tokenizer and model names raise ValueError in every function that takes a name."""
+    assert_equal(lab.normalize("Text", fresh("uncased")), "text", what="normalize('Text', 'uncased')")
+    check(len(lab.pre_tokenize("a b", fresh("whitespace"))) == 2, "pre_tokenize('a b', 'whitespace') should give two pieces")
+    lab.build_tokenizer(fresh("wordpiece"), fresh("uncased"), fresh("bert"))
+    for bad in UNKNOWN_NAMES:
+        with pytest.raises(ValueError):
+            lab.normalize("text", fresh(bad))
+        with pytest.raises(ValueError):
+            lab.pre_tokenize("text", fresh(bad))
+        with pytest.raises(ValueError):
+            lab.build_tokenizer(fresh(bad), "uncased", "bert")
+        with pytest.raises(ValueError):
+            lab.build_tokenizer("wordpiece", fresh(bad), "bert")
+        with pytest.raises(ValueError):
+            lab.build_tokenizer("bpe", "cased", fresh(bad))
+        with pytest.raises(ValueError):
+            lab.build_decoder(fresh(bad), "bert")
+        with pytest.raises(ValueError):
+            lab.build_decoder("wordpiece", fresh(bad))
+    for bad in ("sentencepiece", "z", "a"):
+        with pytest.raises(ValueError):
+            lab.train_tokenizer(CORPUS[:50], 100, model=bad)
+        with pytest.raises(ValueError):
+            lab.train_tokenizer(CORPUS[:50], 100, normalizer=bad)
+        with pytest.raises(ValueError):
+            lab.train_tokenizer(CORPUS[:50], 100, pre_tokenizer=bad)
 
 
 DECODER_TOKENS = [
@@ -289,14 +308,29 @@ def test_build_decoder(lab):
     combos = [("wordpiece", "bert"), ("wordpiece", "whitespace"), ("bpe", "byte_level"), ("wordpiece", "byte_level"),
               ("unigram", "metaspace"), ("wordpiece", "metaspace")]
     for model, pre in combos:
-        decoder = lab.build_decoder(model, pre)
+        decoder = lab.build_decoder(fresh(model), fresh(pre))
         check(decoder is not None, f"build_decoder({model!r}, {pre!r}) returned None")
         expected = make_decoder(model, pre)
+        for setting in DECODER_SETTINGS.get(decoder_json(expected)["type"], ()):
+            check(getattr(decoder, setting) == getattr(expected, setting),
+                  f"build_decoder({model!r}, {pre!r}): the decoder's {setting!r} setting is not the documented one")
         for i, tokens in enumerate(DECODER_TOKENS):
             check(decoder.decode(tokens) == expected.decode(tokens),
                   f"build_decoder({model!r}, {pre!r}) decodes token list #{i} differently from the documented decoder")
-    for model, pre in [("bpe", "whitespace"), ("unigram", "bert"), ("bpe", "bert")]:
-        check(lab.build_decoder(model, pre) is None, f"build_decoder({model!r}, {pre!r}) should be None")
+    for model, pre in [("bpe", "whitespace"), ("unigram", "bert"), ("bpe", "bert"), ("unigram", "whitespace")]:
+        check(lab.build_decoder(fresh(model), fresh(pre)) is None, f"build_decoder({model!r}, {pre!r}) should be None")
+
+
+DECODER_SETTINGS = {"Metaspace": ("replacement", "prepend_scheme", "split"), "WordPiece": ("prefix", "cleanup")}
+
+
+def decoder_json(decoder) -> dict | None:
+    """A decoder's settings, as the library serialises them in tokenizer.json."""
+    if decoder is None:
+        return None
+    tok = Tokenizer(models.BPE())
+    tok.decoder = decoder
+    return json.loads(tok.to_str())["decoder"]
 
 
 def check_components(tok: Tokenizer, recipe: dict, what: str) -> None:
@@ -334,7 +368,8 @@ def test_build_tokenizer_wires_components(lab):
     ]
     for combo in combos:
         what = "build_tokenizer({model!r}, {normalizer!r}, {pre_tokenizer!r})".format(**combo)
-        data = json.loads(lab.build_tokenizer(combo["model"], combo["normalizer"], combo["pre_tokenizer"]).to_str())
+        data = json.loads(lab.build_tokenizer(fresh(combo["model"]), fresh(combo["normalizer"]), fresh(combo["pre_tokenizer"])).to_str())
+        assert_equal(data["decoder"], decoder_json(make_decoder(combo["model"], combo["pre_tokenizer"])), what=f"{what}: the decoder's settings")
         check(data["model"]["type"] == MODEL_TYPES[combo["model"]], f"{what}: wrong model type")
         if combo["model"] != "unigram":
             check(data["model"].get("unk_token") == "[UNK]", f"{what}: the model's unk_token should be [UNK]")
@@ -349,9 +384,9 @@ def test_build_tokenizer_wires_components(lab):
 
 @pytest.mark.points(2)
 @pytest.mark.parametrize("recipe", list(RECIPES))
-def test_special_tokens_have_fixed_ids(lab, trained, recipe):
+def test_special_tokens_have_fixed_ids(lab, recipe):
     """After training, [PAD]=0, [UNK]=1, [CLS]=2, [SEP]=3, [MASK]=4 are special tokens of the vocabulary."""
-    _, text = student_trained(trained, recipe)
+    _, text = student_trained(lab, recipe)
     tok = Tokenizer.from_str(text)
     for expected_id, token in enumerate(SPECIAL_TOKENS):
         check(tok.token_to_id(token) == expected_id, f"{recipe}: {token} should have id {expected_id}")
@@ -365,9 +400,10 @@ def test_special_tokens_have_fixed_ids(lab, trained, recipe):
 
 @pytest.mark.points(1)
 @pytest.mark.parametrize("recipe", list(RECIPES))
-def test_vocab_size_is_respected(lab, trained, recipe):
+def test_vocab_size_is_respected(lab, recipe):
     """The trained vocabulary has exactly vocab_size entries, special tokens included."""
-    handle, text = student_trained(trained, recipe)
+    handle = lab.train_tokenizer(CORPUS, VOCAB_SIZES[recipe], **RECIPES[recipe])  # the names as written here
+    text = handle.to_str()
     size = VOCAB_SIZES[recipe]
     assert_equal(Tokenizer.from_str(text).get_vocab_size(), size, what=f"{recipe}: the vocabulary size")
     assert_equal(handle.get_vocab_size(), size, what=f"{recipe}: get_vocab_size() of the returned tokenizer")
@@ -375,9 +411,9 @@ def test_vocab_size_is_respected(lab, trained, recipe):
 
 @pytest.mark.points(2)
 @pytest.mark.parametrize("recipe", ["bpe_byte_level", "bpe_whitespace"])
-def test_bpe_training_matches_library(lab, trained, oracles, recipe):
+def test_bpe_training_matches_library(lab, oracles, recipe):
     """BPE training is deterministic: the vocabulary and merges equal the documented BpeTrainer's."""
-    _, text = student_trained(trained, recipe)
+    _, text = student_trained(lab, recipe)
     model = json.loads(text)["model"]
     expected = json.loads(oracles[recipe].to_str())["model"]
     check(model["type"] == "BPE", f"{recipe}: the model should be BPE")
@@ -392,9 +428,9 @@ def vocab_tokens(text: str) -> set[str]:
 
 @pytest.mark.points(2)
 @pytest.mark.parametrize("recipe", ["wordpiece", "unigram"])
-def test_vocabulary_matches_library(lab, trained, oracles, recipe):
+def test_vocabulary_matches_library(lab, oracles, recipe):
     """WordPiece / Unigram: the model type is right and the learned token set matches the library trainer's (Jaccard >= 0.9)."""
-    _, text = student_trained(trained, recipe)
+    _, text = student_trained(lab, recipe)
     check(json.loads(text)["model"]["type"] == MODEL_TYPES[RECIPES[recipe]["model"]], f"{recipe}: wrong model type")
     got, expected = vocab_tokens(text), set(oracles[recipe].get_vocab())
     check(len(got & expected) >= 0.9 * len(got | expected),
@@ -402,9 +438,9 @@ def test_vocabulary_matches_library(lab, trained, oracles, recipe):
 
 
 @pytest.mark.points(3)
-def test_wordpiece_marks_continuations(lab, trained):
+def test_wordpiece_marks_continuations(lab):
     """WordPiece: pieces after the first of a word carry '##', and decoding glues them back."""
-    handle, text = student_trained(trained, "wordpiece")
+    handle, text = student_trained(lab, "wordpiece")
     tok = Tokenizer.from_str(text)
     vocab = tok.get_vocab()
     continuation = [t for t in vocab if t.startswith("##")]
@@ -427,16 +463,16 @@ def test_wordpiece_marks_continuations(lab, trained):
 
 @pytest.mark.points(1)
 @pytest.mark.parametrize("recipe", list(RECIPES))
-def test_trained_pipeline_components(lab, trained, recipe):
+def test_trained_pipeline_components(lab, recipe):
     """The trained tokenizer's normalizer, pre-tokenizer and decoder are the recipe's."""
-    _, text = student_trained(trained, recipe)
+    _, text = student_trained(lab, recipe)
     check_components(Tokenizer.from_str(text), RECIPES[recipe], f"{recipe}")
 
 
 @pytest.mark.points(2)
-def test_byte_level_round_trip_is_lossless(lab, trained):
+def test_byte_level_round_trip_is_lossless(lab):
     """Byte-level BPE knows all 256 bytes: any (NFKC-normal) text, even unseen scripts and emoji, decodes back exactly."""
-    handle, text = student_trained(trained, "bpe_byte_level")
+    handle, text = student_trained(lab, "bpe_byte_level")
     tok = Tokenizer.from_str(text)
     check(all(ch in tok.get_vocab() for ch in pre_tokenizers.ByteLevel.alphabet()),
           "the byte-level vocabulary should contain all 256 byte characters (initial_alphabet)")
@@ -446,13 +482,55 @@ def test_byte_level_round_trip_is_lossless(lab, trained):
         assert_equal(tok.decode(ids), sample, what="decode(encode(text)) with the byte-level tokenizer")
 
 
-@pytest.mark.points(1)
+@pytest.mark.points(2)
 def test_train_rejects_bad_input(lab):
-    """train_tokenizer raises ValueError for an empty corpus or a vocab_size that leaves no room beyond the specials."""
+    """train_tokenizer raises ValueError for an empty corpus or a vocab_size <= 5; vocab_size = 6 is allowed."""
+    small = lab.train_tokenizer(tuple(CORPUS[:20]), 6, model="bpe", normalizer="cased", pre_tokenizer="whitespace")
+    expected = oracle_min_frequency(CORPUS[:20], 6, 2, "bpe", "cased", "whitespace")
+    check(set(Tokenizer.from_str(small.to_str()).get_vocab()) == set(expected.get_vocab()),
+          "train_tokenizer with vocab_size=6 (the smallest allowed): the vocabulary differs from BpeTrainer's (the alphabet only)")
     with pytest.raises(ValueError):
         lab.train_tokenizer([], 100)
     with pytest.raises(ValueError):
-        lab.train_tokenizer(CORPUS[:20], 5)
+        lab.train_tokenizer((), 100)
+    for size in (5, 4, 0):
+        with pytest.raises(ValueError):
+            lab.train_tokenizer(CORPUS[:20], size)
+
+
+SMALL_CORPUS = make_corpus(seed=16, n_lines=60)
+
+
+@pytest.mark.points(1)
+@pytest.mark.parametrize("model", ["bpe", "wordpiece"])
+def test_min_frequency(lab, model):
+    """min_frequency (default 2) goes to the trainer: a small corpus with a large vocab_size stops where pairs get too rare."""
+    recipe = dict(model=model, normalizer="cased", pre_tokenizer="bert" if model == "bpe" else "whitespace")
+    for min_frequency in (None, 1, 3):
+        kwargs = {} if min_frequency is None else {"min_frequency": min_frequency}
+        handle = lab.train_tokenizer(SMALL_CORPUS, 3000, **recipe, **kwargs)
+        expected = oracle_min_frequency(SMALL_CORPUS, 3000, 2 if min_frequency is None else min_frequency, **recipe)
+        got = set(Tokenizer.from_str(handle.to_str()).get_vocab())
+        what = f"{model} with min_frequency={'the default' if min_frequency is None else min_frequency}"
+        if model == "bpe":
+            check(got == set(expected.get_vocab()), f"{what}: the vocabulary differs from the trainer's with that min_frequency")
+        else:  # WordPiece's ties make the token set vary a little between runs; its size does not (1 to 3 %)
+            want = expected.get_vocab_size()
+            check(abs(len(got) - want) <= 0.03 * want + 2, f"{what}: the vocabulary size is far from the trainer's with that min_frequency")
+
+
+def oracle_min_frequency(lines, vocab_size, min_frequency, model, normalizer, pre_tokenizer) -> Tokenizer:
+    if model == "bpe":
+        tok = Tokenizer(models.BPE(unk_token="[UNK]"))
+        trainer = trainers.BpeTrainer(vocab_size=vocab_size, min_frequency=min_frequency, special_tokens=SPECIAL_TOKENS, show_progress=False)
+    else:
+        tok = Tokenizer(models.WordPiece(unk_token="[UNK]", continuing_subword_prefix="##"))
+        trainer = trainers.WordPieceTrainer(vocab_size=vocab_size, min_frequency=min_frequency, special_tokens=SPECIAL_TOKENS,
+                                            continuing_subword_prefix="##", show_progress=False)
+    tok.normalizer = make_normalizer(normalizer)
+    tok.pre_tokenizer = make_pre_tokenizer(pre_tokenizer)
+    tok.train_from_iterator(lines, trainer=trainer)
+    return tok
 
 
 # ---- 3. post-processor -------------------------------------------------------------------------------
@@ -478,7 +556,7 @@ def test_post_processor_single(lab, oracles, tmp_path):
         assert_equal(got.special_tokens_mask, expected.special_tokens_mask, what="special-tokens mask of a single text")
 
 
-@pytest.mark.points(4)
+@pytest.mark.points(3)
 def test_post_processor_pair_type_ids(lab, oracles, tmp_path):
     """A pair becomes [CLS] A [SEP] B [SEP] with type id 1 on the second segment and its [SEP]."""
     handle, tok = untrained_post(lab, oracles, tmp_path)
@@ -493,26 +571,29 @@ def test_post_processor_pair_type_ids(lab, oracles, tmp_path):
 
 @pytest.mark.points(2)
 def test_post_processor_uses_vocabulary_ids(lab, tmp_path):
-    """add_bert_post_processor takes the ids of [CLS]/[SEP] from the vocabulary, and raises ValueError without them."""
+    """add_bert_post_processor takes the ids of [CLS]/[SEP] from the vocabulary, sets them on the tokenizer given, and raises ValueError without them."""
     vocab = {"[UNK]": 0, "hello": 1, "world": 2, "[PAD]": 3, "there": 4, "[MASK]": 5, "[CLS]": 7, "[SEP]": 9}
     tok = Tokenizer(models.WordLevel(vocab, unk_token="[UNK]"))
     tok.pre_tokenizer = pre_tokenizers.Whitespace()
-    handle = lab.add_bert_post_processor(load_oracle(lab, tok, tmp_path, "word_level"))
+    given = load_oracle(lab, tok, tmp_path, "word_level")
+    handle = lab.add_bert_post_processor(given)
     assert_equal(handle.encode("hello there", "world").ids, [7, 1, 4, 9, 2, 9], what="ids of a pair with [CLS]=7, [SEP]=9")
-    del vocab["[CLS]"]
-    bare = Tokenizer(models.WordLevel(vocab, unk_token="[UNK]"))
-    with pytest.raises(ValueError):
-        lab.add_bert_post_processor(load_oracle(lab, bare, tmp_path, "no_cls"))
+    assert_equal(given.encode("hello", "world").ids, [7, 1, 9, 2, 9],
+                 what="the tokenizer given to add_bert_post_processor (it gets the post-processor itself)")
+    for missing in ("[CLS]", "[SEP]"):
+        bare = Tokenizer(models.WordLevel({t: i for t, i in vocab.items() if t != missing}, unk_token="[UNK]"))
+        with pytest.raises(ValueError):
+            lab.add_bert_post_processor(load_oracle(lab, bare, tmp_path, f"no_{missing[1:4].lower()}"))
 
 
 # ---- 4. files ----------------------------------------------------------------------------------------
 
 
-@pytest.mark.points(3)
+@pytest.mark.points(2)
 @pytest.mark.parametrize("recipe", ["wordpiece", "unigram"])
-def test_saved_file_reloads_to_identical_ids(lab, trained, recipe, tmp_path, monkeypatch):
+def test_saved_file_reloads_to_identical_ids(lab, recipe, tmp_path, monkeypatch):
     """save_tokenizer writes tokenizer.json; loaded here and by load_tokenizer it gives identical ids."""
-    handle, _ = student_trained(trained, recipe)
+    handle, _ = student_trained(lab, recipe)
     monkeypatch.chdir(tmp_path)  # in-process mode: "tok.json" lands here
     lab.save_tokenizer(handle, f"{recipe}_tok.json")
     raw = lab.get_file(f"{recipe}_tok.json")
@@ -569,12 +650,16 @@ def test_encode_matches_library(lab, oracles, recipe, tmp_path):
     check_encoding(lab.encode(handle, SENTENCES[0], PAIRS[0], add_special_tokens=False),
                    expected_encoding(tok, SENTENCES[0], PAIRS[0], add_special_tokens=False),
                    f"{recipe}, add_special_tokens=False")
+    check_encoding(lab.encode(tokenizer=handle, text=SENTENCES[1], pair=PAIRS[1]),
+                   expected_encoding(tok, SENTENCES[1], PAIRS[1]), f"{recipe}, arguments passed by name")
+    check_encoding(lab.encode(handle, SENTENCES[2], None, add_special_tokens=False),
+                   expected_encoding(tok, SENTENCES[2], None, add_special_tokens=False), f"{recipe}, one text, add_special_tokens=False")
 
 
 OFFSET_TEXT = "ＦＵＬＬ ﬁne CAFÉ… naïvely REPLAYING İstanbul ½ Straße 東京; Overlearning, RÉSUMÉ!"
 
 
-@pytest.mark.points(5)
+@pytest.mark.points(4)
 def test_offsets_point_into_the_original_text(lab, oracles, tmp_path):
     """Offsets index the ORIGINAL text: normalize(text[start:end]) is the token (less '##'), even after 'ﬁ', '…', '½'."""
     tok = oracles["wordpiece"]
@@ -611,6 +696,8 @@ def test_decode_matches_library(lab, oracles, recipe, tmp_path):
         assert_equal(lab.decode(handle, ids), tok.decode(ids), what=f"{recipe}: decode of pair #{i}")
         assert_equal(lab.decode(handle, ids, skip_special_tokens=False), tok.decode(ids, skip_special_tokens=False),
                      what=f"{recipe}: decode of pair #{i} with skip_special_tokens=False")
+    ids = tuple(tok.encode(SENTENCES[1], PAIRS[1]).ids)
+    assert_equal(lab.decode(tokenizer=handle, ids=ids), tok.decode(list(ids)), what=f"{recipe}: decode of a tuple of ids, passed by name")
     if recipe == "bpe_byte_level":
         sample = "Café owners don't PRE-TRAIN... 東京!"
         assert_equal(lab.decode(handle, tok.encode(sample).ids), sample, what="byte-level decode(encode(text))")
@@ -633,6 +720,27 @@ def test_trace_pipeline(lab, oracles, recipe, tmp_path):
         enc = tok.encode(text, add_special_tokens=False)
         assert_equal(trace["tokens"], enc.tokens, what=f"{recipe}, text #{i}: 'tokens'")
         assert_equal(trace["spans"], [text[s:e] for s, e in enc.offsets], what=f"{recipe}, text #{i}: 'spans' (of the original text)")
+
+
+@pytest.mark.points(1)
+def test_trace_pipeline_without_normalizer_or_pre_tokenizer(lab, tmp_path):
+    """trace_pipeline of a tokenizer with no normalizer and no pre-tokenizer: the text itself, as one piece (0, len)."""
+    vocab = {"[UNK]": 0, "Hello world": 1, "abc": 2}
+    tok = Tokenizer(models.WordLevel(vocab, unk_token="[UNK]"))
+    handle = load_oracle(lab, tok, tmp_path, "bare")
+    for text in ("Hello world", "Ｆｕｌｌ ﬁne", "abc"):
+        trace = lab.trace_pipeline(handle, text)
+        assert_equal(trace["normalized"], text, what="'normalized' without a normalizer")
+        assert_equal([(p, tuple(span)) for p, span in trace["pre_tokens"]], [(text, (0, len(text)))],
+                     what="'pre_tokens' without a pre-tokenizer")
+        enc = tok.encode(text, add_special_tokens=False)
+        assert_equal(trace["tokens"], enc.tokens, what="'tokens' without a normalizer or pre-tokenizer")
+        assert_equal(trace["spans"], [text[s:e] for s, e in enc.offsets], what="'spans' without a normalizer or pre-tokenizer")
+    tok.normalizer = make_normalizer("uncased")
+    handle = load_oracle(lab, tok, tmp_path, "normalizer_only")
+    trace = lab.trace_pipeline(handle, "ÀBC Ｆｕｌｌ")
+    assert_equal([(p, tuple(span)) for p, span in trace["pre_tokens"]], [("abc full", (0, 8))],
+                 what="'pre_tokens' of the normalized text without a pre-tokenizer")
 
 
 # ---- 6. padding and truncation -----------------------------------------------------------------------------
@@ -658,8 +766,10 @@ def check_batch(got, expected: dict, what: str) -> None:
 
 
 def batch_case(lab, handle, tok, what, texts, pairs=None, **settings):
-    got = lab.encode_batch(handle, texts, pairs, **settings)
-    check_batch(got, transformers_batch(tok, texts, pairs, **settings), what)
+    # names built at run time, texts as a tuple: a solution compares settings with == and takes any sequence
+    sent = {key: fresh(value) if isinstance(value, str) else value for key, value in settings.items()}
+    got = lab.encode_batch(handle, tuple(texts), None if pairs is None else tuple(pairs), **sent)
+    check_batch(got, transformers_batch(tok, texts, pairs, **{"padding": "longest", **settings}), what)  # encode_batch's default padding
     return got
 
 
@@ -672,7 +782,8 @@ def test_padding_right_and_left(lab, oracles, tmp_path):
         got = batch_case(lab, handle, tok, f"padding='longest', padding_side={side!r}", SENTENCES, padding="longest", padding_side=side)
         column = 0 if side == "left" else -1
         check(got["input_ids"][3][column] == PAD_ID, f"padding_side={side!r}: a short row should have [PAD] at that end")
-        batch_case(lab, handle, tok, f"pairs, padding_side={side!r}", SENTENCES, PAIRS, padding="longest", padding_side=side)
+        batch_case(lab, handle, tok, f"pairs, padding_side={side!r}", SENTENCES, PAIRS, padding="longest", padding_side=side,
+                   truncation="do_not_truncate")
     batch_case(lab, handle, tok, "padding='do_not_pad'", SENTENCES, padding="do_not_pad")
 
 
@@ -685,7 +796,15 @@ def test_pad_to_max_length_and_multiple(lab, oracles, tmp_path):
     got = batch_case(lab, handle, tok, "pad_to_multiple_of=8", SENTENCES, padding="longest", pad_to_multiple_of=8)
     check(len(got["input_ids"][0]) % 8 == 0, "with pad_to_multiple_of=8 every row length should be a multiple of 8")
     batch_case(lab, handle, tok, "pad_to_multiple_of=8, left", SENTENCES, PAIRS, padding="longest", pad_to_multiple_of=8, padding_side="left")
-    batch_case(lab, handle, tok, "max_length 20 with multiple 16", SENTENCES[:4], padding="max_length", max_length=20, pad_to_multiple_of=16)
+    batch_case(lab, handle, tok, "max_length 20 with multiple 16", SENTENCES[:4], padding="max_length", max_length=20, pad_to_multiple_of=16,
+               truncation="do_not_truncate")
+    batch_case(lab, handle, tok, "truncation to 16 and padding to a multiple of 8", SENTENCES, PAIRS,
+               truncation="longest_first", max_length=16, padding="longest", pad_to_multiple_of=8)
+    batch_case(lab, handle, tok, "truncation to 24 and padding to max_length, multiple of 4", SENTENCES,
+               truncation="longest_first", max_length=24, padding="max_length", pad_to_multiple_of=4)
+    batch_case(lab, handle, tok, "truncation to 10, no padding, pad_to_multiple_of=4 (ignored)", SENTENCES,
+               truncation="longest_first", max_length=10, padding="do_not_pad", pad_to_multiple_of=4)
+    batch_case(lab, handle, tok, "padding to a multiple of 3 without truncation", SENTENCES, padding="longest", pad_to_multiple_of=3)
 
 
 @pytest.mark.points(3)
@@ -701,6 +820,9 @@ def test_truncation_keeps_special_tokens(lab, oracles, tmp_path):
                truncation="longest_first", max_length=12, padding="longest")
     batch_case(lab, handle, tok, "pairs, longest_first, max_length=16, padded to max_length", SENTENCES, PAIRS,
                truncation="longest_first", max_length=16, padding="max_length", padding_side="left")
+    got = batch_case(lab, handle, tok, "short texts, truncation to 40, padding='longest'", SENTENCES[3:6],
+                     truncation="longest_first", max_length=40, padding="longest")
+    check(len(got["input_ids"][0]) < 40, "padding='longest' with truncation pads to the longest row, not to max_length")
 
 
 @pytest.mark.points(2)
@@ -727,6 +849,10 @@ def test_overflowing_windows_with_stride(lab, oracles, tmp_path):
     check(len(got["input_ids"]) > len(texts), "overflowing tokens should give extra rows")
     batch_case(lab, handle, tok, "overflow, stride=0, no padding", texts, truncation="only_first", max_length=7, stride=0,
                return_overflowing_tokens=True, padding="do_not_pad")
+    batch_case(lab, handle, tok, "overflow with the default stride", texts, truncation="longest_first", max_length=8,
+               return_overflowing_tokens=True, padding="longest", padding_side="left")
+    batch_case(lab, handle, tok, "truncation without return_overflowing_tokens", texts, truncation="longest_first", max_length=8,
+               stride=2, padding="longest")
 
 
 @pytest.mark.points(1)
@@ -738,25 +864,66 @@ def test_encode_batch_leaves_tokenizer_unchanged(lab, oracles, tmp_path):
     lab.encode_batch(handle, SENTENCES, truncation="longest_first", max_length=6, padding="do_not_pad")
     check(handle.padding is None and handle.truncation is None, "the tokenizer given to encode_batch now pads or truncates")
     batch_case(lab, handle, tok, "a plain batch after earlier calls", SENTENCES, padding="do_not_pad")
+    # a tokenizer with its own settings keeps them, and they do not leak into the batch
+    own = Tokenizer.from_str(tok.to_str())
+    own.enable_truncation(5)
+    own.enable_padding(pad_id=0, pad_token="[PAD]", length=30)
+    handle = load_oracle(lab, own, tmp_path, "own_settings")
+    truncation, padding = handle.truncation, handle.padding
+    batch_case(lab, handle, own, "a tokenizer with its own truncation and padding, padding='longest'", SENTENCES, padding="longest")
+    batch_case(lab, handle, own, "a tokenizer with its own truncation and padding, no padding", SENTENCES, padding="do_not_pad")
+    check(handle.truncation == truncation and handle.padding == padding,
+          "encode_batch changed the truncation or padding settings the tokenizer had before")
 
 
-@pytest.mark.points(1)
+@pytest.mark.points(2)
 def test_encode_batch_rejects_bad_settings(lab, oracles, tmp_path):
     """encode_batch raises ValueError for unknown strategies, a missing max_length, mismatched pairs or a bad multiple."""
-    handle = load_oracle(lab, oracles["wordpiece"], tmp_path, "bad")
+    tok = oracles["wordpiece"]
+    handle = load_oracle(lab, tok, tmp_path, "bad")
     bad = [
         dict(padding="longer"),
+        dict(padding="do_not_pads"),
+        dict(padding="a"),
+        dict(padding="z"),
         dict(truncation="everything", max_length=8),
+        dict(truncation="a", max_length=8),
+        dict(truncation="z", max_length=8),
         dict(padding_side="middle"),
+        dict(padding_side="a"),
+        dict(padding_side="z"),
         dict(padding="max_length"),
         dict(truncation="longest_first"),
+        dict(truncation="only_first", padding="do_not_pad"),
         dict(truncation="longest_first", max_length=10, padding="longest", pad_to_multiple_of=4),
+        dict(truncation="longest_first", max_length=9, padding="max_length", pad_to_multiple_of=2),
     ]
     for settings in bad:
+        fixed = dict(settings)
+        for key, default in (("padding", "longest"), ("truncation", "do_not_truncate"), ("padding_side", "right")):
+            if fixed.get(key, default) not in (PADDING if key == "padding" else TRUNCATION if key == "truncation" else SIDES):
+                fixed[key] = default
+        fixed.setdefault("max_length", 16)
+        if fixed.get("pad_to_multiple_of"):
+            fixed["max_length"], fixed["pad_to_multiple_of"] = 16, 8
+        batch_case(lab, handle, tok, f"the valid settings {fixed}", SENTENCES[:2], **fixed)
         with pytest.raises(ValueError):
-            lab.encode_batch(handle, SENTENCES[:2], **settings)
+            lab.encode_batch(handle, SENTENCES[:2], **{k: fresh(v) if isinstance(v, str) else v for k, v in settings.items()})
+    texts = [f"{SENTENCES[i % 8]} {i}" for i in range(300)]
+    pairs = [PAIRS[i % 8] for i in range(300)]
+    check_batch(lab.encode_batch(tokenizer=handle, texts=texts, pairs=pairs, padding="do_not_pad"),
+                transformers_batch(tok, texts, pairs, padding="do_not_pad"), "300 texts and 300 pairs, passed by name")
     with pytest.raises(ValueError):
         lab.encode_batch(handle, SENTENCES[:2], PAIRS[:3])
+    with pytest.raises(ValueError):
+        lab.encode_batch(handle, SENTENCES[:3], PAIRS[:2])
+    with pytest.raises(ValueError):
+        lab.encode_batch(handle, texts, pairs[:-1])
+
+
+PADDING = ("longest", "max_length", "do_not_pad")
+TRUNCATION = ("longest_first", "only_first", "only_second", "do_not_truncate")
+SIDES = ("right", "left")
 
 
 # ---- 7. transformers -----------------------------------------------------------------------------------------
@@ -769,9 +936,11 @@ def oracle_fast(tok: Tokenizer, model_max_length: int) -> PreTrainedTokenizerFas
     )
 
 
-@pytest.mark.points(3)
+@pytest.mark.points(2)
 def test_fast_tokenizer_special_tokens(lab, oracles, tmp_path):
     """wrap_as_fast sets unk/pad/cls/sep/mask (ids 1, 0, 2, 3, 4), model_max_length and right padding."""
+    default = lab.wrap_as_fast(tokenizer=load_oracle(lab, oracles["wordpiece"], tmp_path, "fast_default"))
+    check(default.model_max_length == 512, "wrap_as_fast without model_max_length should use 512")
     fast = lab.wrap_as_fast(load_oracle(lab, oracles["wordpiece"], tmp_path, "fast"), model_max_length=24)
     for role, token, token_id in [("unk", "[UNK]", UNK_ID), ("pad", "[PAD]", PAD_ID), ("cls", "[CLS]", CLS_ID),
                                   ("sep", "[SEP]", SEP_ID), ("mask", "[MASK]", MASK_ID)]:
@@ -782,7 +951,7 @@ def test_fast_tokenizer_special_tokens(lab, oracles, tmp_path):
     check(fast.convert_ids_to_tokens(fast.encode("the [MASK] works")).count("[MASK]") == 1, "[MASK] should stay one token")
 
 
-@pytest.mark.points(3)
+@pytest.mark.points(2)
 def test_fast_tokenizer_pads_and_truncates_like_transformers(lab, oracles, tmp_path):
     """The wrapper pads, truncates (also to model_max_length) and returns masks and token_type_ids as transformers does."""
     tok = oracles["unigram"]

@@ -130,7 +130,8 @@ def random_insertion(
     """Insert ``n`` synonyms of words of the sentence at random positions.
 
     The *sources* are the tokens of the original sentence that are not
-    protected and have synonyms. ``n`` times: pick a source uniformly, pick one
+    protected and have synonyms (a word that occurs twice is two sources, so
+    it is picked twice as often). ``n`` times: pick a source uniformly, pick one
     of its synonyms uniformly, and insert it at a position chosen uniformly
     among all ``len(current) + 1`` gaps of the current list (before the
     first token, between two tokens, or after the last). Sources always come
@@ -255,7 +256,8 @@ def eda(
 
     ``num_aug == 0`` gives ``[]``; an empty text gives empty copies (``""``).
     Raises ``ValueError`` if ``num_aug < 0``, if a rate is negative, if
-    ``p_rd > 1``, or if no operation is active.
+    ``p_rd > 1``, or if no operation is active (checked first, so also when
+    ``num_aug == 0`` or the text is empty).
     """
     rates = (alpha_sr, alpha_ri, alpha_rs, p_rd)
     if num_aug < 0:
@@ -306,7 +308,7 @@ def augment_dataset(
     Each example's call of :func:`eda` gets its own seed drawn from
     ``random.Random(seed)``, so two examples with the same text usually get
     different copies. Raises ``ValueError`` in the cases where :func:`eda`
-    does.
+    does, also when ``examples`` is empty.
     """
     rates = (alpha_sr, alpha_ri, alpha_rs, p_rd)
     if num_aug < 0 or min(rates) < 0 or p_rd > 1 or max(rates) <= 0:

@@ -199,7 +199,7 @@ def active_ops(rates) -> list[str]:
 # ---- the lexicon -----------------------------------------------------------------------------------------
 
 
-@pytest.mark.points(4)
+@pytest.mark.points(3)
 def test_load_lexicon_cleans_lists(lab, tmp_path):
     """load_lexicon drops repeats, the word itself and words left without synonyms, keeping the order."""
     data = {
@@ -221,8 +221,12 @@ def test_load_lexicon_cleans_lists(lab, tmp_path):
 
 @pytest.mark.points(2)
 def test_load_lexicon_rejects_malformed_files(lab, tmp_path):
-    """load_lexicon raises ValueError for a top-level list, a string value and a list with a number."""
-    for k, data in enumerate([["big", "large"], {"big": "large"}, {"big": ["large", 3]}]):
+    """load_lexicon raises ValueError for a top-level list, a string value and a list with a number (a valid file loads)."""
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps({"big": ["large"], "Straße": ["Gasse", "Weg"], "café": ["bistro", "café"]}, ensure_ascii=False), encoding="utf-8")
+    assert_equal(lab.load_lexicon(lab.put_file(good)), {"big": ["large"], "Straße": ["Gasse", "Weg"], "café": ["bistro"]},
+                 what="load_lexicon of a valid UTF-8 file with non-ASCII words")
+    for k, data in enumerate([["big", "large"], {"big": "large"}, {"big": ["large", 3]}, "big", {"a": ["b"], "big": [["large"]]}, {"big": None}]):
         path = tmp_path / f"bad{k}.json"
         path.write_text(json.dumps(data), encoding="utf-8")
         with pytest.raises(ValueError):
@@ -241,7 +245,7 @@ def test_synonyms_of(lab):
 # ---- synonym replacement ---------------------------------------------------------------------------------
 
 
-@pytest.mark.points(6)
+@pytest.mark.points(4)
 def test_replacement_changes_exactly_n_positions(lab):
     """synonym_replacement changes exactly min(n, eligible positions) tokens, each to one of its synonyms."""
     sentences = make_sentences(1, 60, 1, 16)
@@ -251,7 +255,7 @@ def test_replacement_changes_exactly_n_positions(lab):
         check_replacement(words, out, n, LEXICON, (), f"synonym_replacement(n={n}, seed={seed})")
 
 
-@pytest.mark.points(4)
+@pytest.mark.points(3)
 def test_replacement_never_returns_the_word_itself(lab):
     """With a lexicon that lists words among their own synonyms, a replacement still always changes the word."""
     sentences = make_sentences(2, 60, 1, 14, content_share=0.7)
@@ -261,7 +265,7 @@ def test_replacement_never_returns_the_word_itself(lab):
         check_replacement(words, out, n, RAW_LEXICON, (), f"synonym_replacement(n={n}, seed={seed})")
 
 
-@pytest.mark.points(3)
+@pytest.mark.points(2)
 def test_replacement_leaves_protected_tokens(lab):
     """Protected tokens are never replaced, and they do not count as eligible positions."""
     sentences = make_sentences(3, 60, 2, 14, content_share=0.7)
@@ -273,7 +277,7 @@ def test_replacement_leaves_protected_tokens(lab):
         check_replacement(words, out, n, LEXICON, set(protected), f"synonym_replacement(n={n}, seed={seed}) with protected tokens")
 
 
-@pytest.mark.points(4)
+@pytest.mark.points(3)
 def test_replacement_is_uniform(lab):
     """The replaced position is uniform over eligible positions, and the synonym uniform over the word's synonyms."""
     words = ["the", "quick", "dog", "reads", "a", "big", "book"]
@@ -294,7 +298,7 @@ def test_replacement_is_uniform(lab):
             check(within(chosen[s], positions[i], 1 / len(options)), "the synonym is not chosen uniformly among the word's synonyms")
 
 
-@pytest.mark.points(3)
+@pytest.mark.points(2)
 def test_replacement_edge_cases(lab):
     """Empty sentence, no word with synonyms, all words protected and n = 0 give the sentence unchanged; n < 0 raises."""
     cases = [
@@ -316,7 +320,7 @@ def test_replacement_edge_cases(lab):
 # ---- random insertion ------------------------------------------------------------------------------------
 
 
-@pytest.mark.points(6)
+@pytest.mark.points(4)
 def test_insertion_adds_n_synonyms_of_sentence_words(lab):
     """random_insertion adds exactly n tokens, each a synonym of a word of the sentence; the original tokens stay in order."""
     sentences = make_sentences(4, 60, 1, 14)
@@ -326,7 +330,7 @@ def test_insertion_adds_n_synonyms_of_sentence_words(lab):
         check_insertion(words, out, n, LEXICON, (), f"random_insertion(n={n}, seed={seed})")
 
 
-@pytest.mark.points(3)
+@pytest.mark.points(2)
 def test_insertion_never_uses_protected_sources(lab):
     """Synonyms of protected words are never inserted, and protected tokens stay."""
     sentences = make_sentences(5, 50, 1, 12)
@@ -338,7 +342,7 @@ def test_insertion_never_uses_protected_sources(lab):
         check_insertion(words, out, n, LEXICON, set(protected), f"random_insertion(n={n}, seed={seed}) with protected tokens")
 
 
-@pytest.mark.points(4)
+@pytest.mark.points(3)
 def test_insertion_positions_are_uniform(lab):
     """The insertion point is uniform over all len + 1 gaps (including the end) and the synonym over the sources' synonyms."""
     words = ["the", "old", "man", "walks"]
@@ -358,7 +362,7 @@ def test_insertion_positions_are_uniform(lab):
             check(within(inserted[s], trials, 1 / 6), "the inserted synonyms are not uniform (source word, then synonym)")
 
 
-@pytest.mark.points(3)
+@pytest.mark.points(2)
 def test_insertion_edge_cases(lab):
     """No source (no synonyms, all protected, empty) or n = 0 leaves the sentence unchanged; n < 0 raises."""
     cases = [([], 2, ()), (["the", "Alice", "of"], 3, ()), (["not", "dog", "Paris"], 2, PROTECTED), (["quick", "fox"], 0, ())]
@@ -375,7 +379,7 @@ def test_insertion_edge_cases(lab):
 # ---- random swap -----------------------------------------------------------------------------------------
 
 
-@pytest.mark.points(5)
+@pytest.mark.points(3)
 def test_swap_keeps_the_tokens(lab):
     """random_swap keeps the length and multiset of tokens; one swap of distinct tokens changes exactly two positions."""
     sentences = make_sentences(6, 60, 2, 15)
@@ -393,7 +397,7 @@ def test_swap_keeps_the_tokens(lab):
             check(len(changed) == 2, f"random_swap(n=1, seed={seed}) of {length} distinct tokens must change exactly two positions")
 
 
-@pytest.mark.points(4)
+@pytest.mark.points(3)
 def test_swap_leaves_protected_tokens_in_place(lab):
     """Protected tokens keep their positions: they are never swapped, nor is another token swapped into their place."""
     sentences = make_sentences(7, 60, 2, 12)
@@ -405,7 +409,7 @@ def test_swap_leaves_protected_tokens_in_place(lab):
         check_swap(words, out, n, set(protected), f"random_swap(n={n}, seed={seed}) with protected tokens")
 
 
-@pytest.mark.points(3)
+@pytest.mark.points(2)
 def test_swap_pairs_are_uniform(lab):
     """Each unordered pair of free positions is swapped equally often."""
     words = ["a", "b", "not", "c", "d", "e"]
@@ -431,7 +435,7 @@ def test_swap_edge_cases(lab):
 # ---- random deletion -------------------------------------------------------------------------------------
 
 
-@pytest.mark.points(4)
+@pytest.mark.points(3)
 def test_deletion_keeps_order_and_protected_tokens(lab):
     """random_deletion keeps tokens in their order and never deletes a protected token; with p = 1 only those stay."""
     sentences = make_sentences(8, 60, 1, 14)
@@ -446,7 +450,7 @@ def test_deletion_keeps_order_and_protected_tokens(lab):
         check(out == [w for w in words if w in PROTECTED], "random_deletion(p=1) must keep exactly the protected tokens")
 
 
-@pytest.mark.points(4)
+@pytest.mark.points(2)
 def test_deletion_rate_is_p(lab):
     """Over many words, the fraction deleted is p (within six binomial standard deviations)."""
     words = [f"t{i}" for i in range(20)]
@@ -456,7 +460,7 @@ def test_deletion_rate_is_p(lab):
         check(within(deleted, 300 * len(words), p), f"random_deletion(p={p}) deleted a fraction of the words far from p")
 
 
-@pytest.mark.points(4)
+@pytest.mark.points(3)
 def test_deletion_never_empties_a_sentence(lab):
     """A sentence whose tokens are all deleted keeps one token, chosen uniformly."""
     sentences = make_sentences(9, 80, 1, 5)
@@ -494,7 +498,7 @@ OPERATION_CALLS = {
 }
 
 
-@pytest.mark.points(2)
+@pytest.mark.points(1)
 @pytest.mark.parametrize("operation", list(OPERATION_CALLS))
 def test_seeded_determinism(lab, operation):
     """The same seed gives the same output (also after other calls); different seeds give different outputs."""
@@ -511,7 +515,7 @@ def test_seeded_determinism(lab, operation):
 # ---- the pipeline ----------------------------------------------------------------------------------------
 
 
-@pytest.mark.points(3)
+@pytest.mark.points(2)
 def test_num_changes(lab):
     """num_changes is max(1, int(alpha * num_words)) for alpha > 0 and 0 for alpha = 0; negative input raises."""
     cases = [(0.1, 25), (0.1, 5), (0.1, 19), (0.2, 10), (0.5, 7), (0.25, 13), (0.0, 10), (0.3, 0), (1.0, 4), (0.05, 60)]
@@ -533,7 +537,7 @@ EDA_TEXTS = [
 ]
 
 
-@pytest.mark.points(5)
+@pytest.mark.points(4)
 def test_eda_cycles_through_operations(lab):
     """eda makes num_aug copies, copy j by active operation j mod 4 (SR, RI, RS, RD) with num_changes changes; seeded."""
     rates = (0.2, 0.1, 0.15, 0.2)
@@ -549,7 +553,7 @@ def test_eda_cycles_through_operations(lab):
     check(len({tuple(c) for c in long_text}) >= 20, "eda: different seeds must give different copies")
 
 
-@pytest.mark.points(3)
+@pytest.mark.points(2)
 def test_eda_change_counts_on_short_and_long_sentences(lab):
     """eda uses n = max(1, int(alpha * len(words))): at least one change in short sentences, rounded down in long ones."""
     cases = [(3, 0.1), (5, 0.1), (9, 0.1), (19, 0.1), (25, 0.1), (12, 0.25), (7, 0.5), (16, 0.3)]
@@ -567,7 +571,7 @@ def test_eda_change_counts_on_short_and_long_sentences(lab):
             check_copy(("sr", "ri")[j % 2], text.split(), copy, rates, LEXICON, (), f"eda copy {j} of a {len(text.split())}-word sentence with alpha={alpha}")
 
 
-@pytest.mark.points(3)
+@pytest.mark.points(2)
 def test_eda_inactive_operations_and_errors(lab):
     """Operations with rate 0 are skipped; num_aug = 0 and empty texts work; invalid rates or no active operation raise."""
     text = "Alice was not happy with the old movie and the dog"
@@ -598,7 +602,7 @@ DATASET = [
 ]
 
 
-@pytest.mark.points(4)
+@pytest.mark.points(3)
 def test_dataset_keeps_labels(lab):
     """augment_dataset returns each (text, label) then num_aug copies with the same label; seeded."""
     num_aug = 3
@@ -631,3 +635,202 @@ def test_dataset_copies_are_augmentations_of_their_example(lab):
                 check_copy(active_ops(rates)[j], text.split(), copy, rates, LEXICON, set(PROTECTED), f"example {k}, copy {j}")
         outputs.add(tuple(tuple(p) for p in result))
     check(len(outputs) >= 6, "augment_dataset: different seeds must give different copies")
+
+
+# ---- per-element randomness, independence of copies, input types -----------------------------------------
+
+
+def _sample_variance(values: list[int]) -> float:
+    mean = sum(values) / len(values)
+    return sum((v - mean) ** 2 for v in values) / (len(values) - 1)
+
+
+@pytest.mark.points(4)
+def test_deletion_is_independent_per_token(lab):
+    """Each token is deleted independently: the deleted count varies like Binomial(n, p), every position has rate p."""
+    words = [f"t{i}" for i in range(20)]
+    trials = 600
+    for p in (0.3, 0.6):
+        results = lab.map(lab.random_deletion, [(words, p, seed) for seed in range(trials)])
+        kept_sets = [set(as_tokens(out, "random_deletion")) for out in results]
+        counts = [len(words) - len(kept) for kept in kept_sets]
+        variance, expected = _sample_variance(counts), len(words) * p * (1 - p)
+        check(0.6 * expected <= variance <= 1.5 * expected,
+              f"random_deletion(p={p}): the number of deleted words does not vary like a Binomial(n, p) count "
+              "(delete each word with its own draw, not a fixed number of words)")
+        for i, w in enumerate(words):
+            deleted = sum(w not in kept for kept in kept_sets)
+            check(within(deleted, trials, p), f"random_deletion(p={p}): position {i} is not deleted with probability p")
+        both = sum(("t0" not in kept) and ("t1" not in kept) for kept in kept_sets)
+        check(within(both, trials, p * p), f"random_deletion(p={p}): neighbouring words are not deleted independently")
+
+
+@pytest.mark.points(4)
+def test_eda_copies_are_independent(lab):
+    """The copies of one eda call are drawn independently: same-operation copies differ and vary like separate draws."""
+    text = " ".join(f"w{i}" for i in range(20))
+    for seed in range(3):
+        copies = lab.eda(text, LEXICON, 60, 0.0, 0.0, 0.0, 0.4, seed)
+        check(isinstance(copies, list) and len(copies) == 60, "eda(num_aug=60) must return 60 copies")
+        check(len(set(copies)) >= 50, "eda: the random-deletion copies of one call are (nearly) all the same")
+        counts = [20 - len(copy.split()) for copy in copies]
+        variance = _sample_variance(counts)
+        check(0.3 * 20 * 0.4 * 0.6 <= variance <= 2.3 * 20 * 0.4 * 0.6,
+              "eda: the copies of one call do not vary like independent random deletions")
+    sentence = "the quick brown fox jumps over the lazy dog and the happy child reads a good book"
+    same_op = 0
+    for seed in range(20):
+        copies = lab.eda(sentence, LEXICON, 8, 0.2, 0.2, 0.2, 0.2, seed)
+        same_op += sum(copies[j] == copies[j + 4] for j in range(4))
+    check(same_op <= 8, "eda: copies j and j + 4 (the same operation in one call) are usually identical; each copy needs its own seed")
+
+
+@pytest.mark.points(3)
+def test_dataset_examples_get_their_own_seeds(lab):
+    """augment_dataset gives each example its own seed: equal texts get different copies, and the copies are independent."""
+    text = "the quick brown fox jumps over the lazy dog and the happy child reads a good book"
+    examples = [(text, k) for k in range(6)]
+    identical = 0
+    for seed in range(5):
+        result = lab.augment_dataset(examples, LEXICON, 4, 0.2, 0.2, 0.2, 0.2, seed)
+        groups = [tuple(p[0] for p in result[k * 5 + 1 : (k + 1) * 5]) for k in range(6)]
+        identical += len(groups) - len(set(groups))
+    check(identical <= 2, "augment_dataset: examples with the same text get the same copies (each example needs its own seed)")
+    results = [lab.augment_dataset(examples, LEXICON, 4, 0.2, 0.2, 0.2, 0.2, seed) for seed in (11, 12)]
+    check(results[0] != results[1], "augment_dataset: two seeds give the same result")
+
+
+@pytest.mark.points(3)
+def test_labels_of_any_type(lab):
+    """Labels are never looked at: None, floats, lists, dicts and tuples come back unchanged, as (text, label) tuples."""
+    labels = [None, 0.5, [1, 0], {"y": 1, "topic": "film"}, ("pos", 2), "neg", True]
+    examples = [("the good movie was not bad", label) for label in labels]
+    result = lab.augment_dataset(examples, LEXICON, 2, 0.2, 0.2, 0.2, 0.2, 3, PROTECTED)
+    check(isinstance(result, list) and len(result) == len(labels) * 3, "augment_dataset must return len(examples) * (num_aug + 1) pairs")
+    for k, label in enumerate(labels):
+        for item in result[k * 3 : (k + 1) * 3]:
+            check(isinstance(item, tuple) and len(item) == 2, "each item of augment_dataset must be a (text, label) tuple")
+            check(item[1] == label and type(item[1]) is type(label), f"example {k}: a label of type {type(label).__name__} changed")
+        check(result[k * 3][0] == examples[k][0], f"example {k}: the original text must come first")
+    assert_equal(lab.augment_dataset([], LEXICON, 3), [], what="augment_dataset of no examples")
+    assert_equal(lab.augment_dataset(examples[:2], LEXICON, 0), [tuple(e) for e in examples[:2]], what="augment_dataset with num_aug=0")
+
+
+#: Non-ASCII and capitalised words: lookups are exact and case-sensitive.
+UNICODE_LEXICON = {"café": ["bistro", "brasserie"], "naïve": ["ingénue"], "straße": ["gasse", "weg"], "good": ["fine"], "Ünïcode": ["ü"]}
+
+
+@pytest.mark.points(3)
+def test_non_ascii_and_case_sensitive_lookups(lab):
+    """Non-ASCII words are looked up like any other; 'Good' is not 'good' (no lower-casing)."""
+    words = ["Café", "café", "naïve", "Straße", "straße", "GOOD", "Good", "good", "Ünïcode"]
+    eligible = [1, 2, 4, 7, 8]
+    results = lab.map(lab.synonym_replacement, [(words, 9, UNICODE_LEXICON, seed) for seed in range(20)])
+    for seed, out in enumerate(results):
+        check_replacement(words, out, 9, UNICODE_LEXICON, (), f"synonym_replacement of non-ASCII words (seed={seed})")
+        check(changed_positions(words, out) == eligible, "synonym_replacement: only exact (case-sensitive) lexicon words are eligible")
+    results = lab.map(lab.random_insertion, [(words, 3, UNICODE_LEXICON, seed) for seed in range(20)])
+    for seed, out in enumerate(results):
+        check_insertion(words, out, 3, UNICODE_LEXICON, (), f"random_insertion of non-ASCII words (seed={seed})")
+    check(lab.synonyms_of("Café", UNICODE_LEXICON) == [], "synonyms_of('Café'): lookups are case-sensitive")
+    copies = lab.eda("Café  naïve\tstraße", UNICODE_LEXICON, 4, 0.5, 0.5, 0.5, 0.5, 1)
+    check(all(isinstance(c, str) and "\t" not in c and "  " not in c for c in copies), "eda joins tokens with one space")
+
+
+@pytest.mark.points(3)
+def test_any_sequence_and_collection_types(lab):
+    """words may be a tuple, protected any collection (set, tuple, frozenset) and lexicon lists tuples; results are new lists."""
+    words = ("not", "the", "quick", "dog", "reads", "a", "big", "book", "Alice")
+    lexicon = {w: tuple(syns) for w, syns in LEXICON.items()}
+    for protected in (set(PROTECTED), tuple(PROTECTED), frozenset(PROTECTED)):
+        for seed in range(5):
+            out = lab.synonym_replacement(words, 3, lexicon, seed, protected)
+            check(isinstance(out, list), "synonym_replacement must return a list")
+            check_replacement(list(words), out, 3, LEXICON, set(PROTECTED), f"synonym_replacement with a tuple and {type(protected).__name__}")
+            out = lab.random_insertion(words, 2, lexicon, seed, protected)
+            check(isinstance(out, list), "random_insertion must return a list")
+            check_insertion(list(words), out, 2, LEXICON, set(PROTECTED), f"random_insertion with a tuple and {type(protected).__name__}")
+            out = lab.random_swap(words, 2, seed, protected)
+            check(isinstance(out, list), "random_swap must return a list")
+            check_swap(list(words), out, 2, set(PROTECTED), f"random_swap with a tuple and {type(protected).__name__}")
+            out = lab.random_deletion(words, 0.5, seed, protected)
+            check(isinstance(out, list), "random_deletion must return a list")
+            check_deletion(list(words), out, set(PROTECTED), f"random_deletion with a tuple and {type(protected).__name__}")
+    check(lab.synonyms_of("big", {"big": ("large", "big", "huge")}) == ["large", "huge"], "synonyms_of with a tuple of synonyms")
+    check(lab.random_deletion(("one",), 1.0, 0) == ["one"], "random_deletion of a one-word tuple returns a list")
+
+
+@pytest.mark.points(2)
+def test_insertion_sources_count_every_occurrence(lab):
+    """A word that occurs twice is two sources; words inserted earlier are never sources."""
+    words = ["fox", "fox", "happy"]
+    trials = 1500
+    results = lab.map(lab.random_insertion, [(words, 1, LEXICON, seed) for seed in range(trials)])
+    vixen = sum(as_tokens(out, "random_insertion").count("vixen") for out in results)
+    check(within(vixen, trials, 2 / 3), "random_insertion: a word that occurs twice should be picked as the source twice as often")
+    for seed, out in enumerate(lab.map(lab.random_insertion, [(["quick"], 12, LEXICON, seed) for seed in range(40)])):
+        out = as_tokens(out, "random_insertion")
+        check(out.count("quick") == 1, f"random_insertion(['quick'], 12, seed={seed}): a synonym of an inserted word was inserted")
+
+
+@pytest.mark.points(3)
+def test_rate_and_count_errors(lab):
+    """num_changes, eda and augment_dataset reject negative inputs and p_rd > 1; the edge values (0, p_rd = 1, alpha > 1) work."""
+    assert_equal(lab.num_changes(0.0, 0), 0, what="num_changes(0.0, 0)")
+    assert_equal(lab.num_changes(0.5, 0), 1, what="num_changes(0.5, 0)")
+    assert_equal(lab.num_changes(1.5, 4), 6, what="num_changes(1.5, 4)")
+    for alpha, n in ((-0.1, 10), (0.1, -1), (-1.0, -1)):
+        with pytest.raises(ValueError):
+            lab.num_changes(alpha, n)
+    text = "Alice was not happy with the old movie and the dog"
+    for rates in ((0.0, 0.0, 0.0, 1.0), (1.5, 0.0, 0.0, 0.0), (0.0, 2.0, 0.0, 0.0), (0.0, 0.0, 1.5, 0.0)):
+        copies = lab.eda(text, LEXICON, 3, *rates, 1, PROTECTED)
+        check(isinstance(copies, list) and len(copies) == 3, f"eda with rates {rates} (allowed) must return 3 copies")
+        ops = active_ops(rates)
+        for j, copy in enumerate(copies):
+            check_copy(ops[j % len(ops)], text.split(), copy, rates, LEXICON, set(PROTECTED), f"eda copy {j} with rates {rates}")
+        dataset = lab.augment_dataset([(text, 1)], LEXICON, 2, *rates, 1, PROTECTED)
+        check(len(dataset) == 3, f"augment_dataset with rates {rates} (allowed) must return 3 pairs")
+    bad = [dict(alpha_sr=-0.1), dict(alpha_ri=-0.1), dict(alpha_rs=-0.1), dict(p_rd=-0.1), dict(p_rd=1.01), dict(num_aug=-1),
+           dict(alpha_sr=0.0, alpha_ri=0.0, alpha_rs=0.0, p_rd=0.0)]
+    for kwargs in bad:
+        with pytest.raises(ValueError):
+            lab.eda(text, LEXICON, **kwargs)
+        with pytest.raises(ValueError):
+            lab.augment_dataset([(text, 1)], LEXICON, **kwargs)
+    # the arguments are checked before any work: also with no copies to make, or no examples
+    assert_equal(lab.eda(text, LEXICON, 0, 0.0, 0.0, 0.0, 1.0), [], what="eda with num_aug=0 and p_rd=1")
+    assert_equal(lab.augment_dataset([], LEXICON, 2, 0.0, 0.0, 0.0, 1.0), [], what="augment_dataset of no examples")
+    for kwargs in bad:
+        with pytest.raises(ValueError):
+            lab.eda(text, LEXICON, **{"num_aug": 0, **kwargs})
+        with pytest.raises(ValueError):
+            lab.augment_dataset([], LEXICON, **kwargs)
+
+
+@pytest.mark.points(2)
+def test_eda_and_dataset_defaults(lab):
+    """The documented defaults: num_aug = 4, every rate 0.1, seed = 0."""
+    text = " ".join(CONTENT[:20])
+    words = text.split()
+    copies = lab.eda(text, LEXICON)
+    check(isinstance(copies, list) and len(copies) == 4, "eda with the default num_aug must return 4 copies")
+    rates = (0.1, 0.1, 0.1, 0.1)
+    for j, copy in enumerate(copies):
+        check_copy(("sr", "ri", "rs", "rd")[j], words, copy, rates, LEXICON, (), f"eda copy {j} with the default rates")
+    check(copies == lab.eda(text, LEXICON, seed=0), "eda without a seed must be eda(..., seed=0)")
+    result = lab.augment_dataset([(text, "x")], LEXICON)
+    check(isinstance(result, list) and len(result) == 5, "augment_dataset with the default num_aug must return 5 pairs per example")
+    for j, (copy, label) in enumerate(result[1:]):
+        check_copy(("sr", "ri", "rs", "rd")[j], words, copy, rates, LEXICON, (), f"augment_dataset copy {j} with the default rates")
+    check(result == lab.augment_dataset([(text, "x")], LEXICON, seed=0), "augment_dataset without a seed must be augment_dataset(..., seed=0)")
+
+
+@pytest.mark.points(2)
+def test_dataset_seeds_come_from_a_large_range(lab):
+    """200 copies of one example get 200 different seeds (not a handful reused): their copies are nearly all different."""
+    text = " ".join(f"w{i}" for i in range(30))
+    result = lab.augment_dataset([(text, 0)] * 200, LEXICON, 2, 0.0, 0.0, 0.0, 0.5, 7)
+    check(isinstance(result, list) and len(result) == 600, "augment_dataset must return len(examples) * (num_aug + 1) pairs")
+    groups = {tuple(p[0] for p in result[k * 3 + 1 : (k + 1) * 3]) for k in range(200)}
+    check(len(groups) >= 190, f"augment_dataset: 200 equal examples got only {len(groups)} different sets of copies")
