@@ -176,6 +176,11 @@ class Lab:
             return []
         return sorted(p for p in self.variants_dir.glob("*.py") if not p.name.startswith("_"))
 
+    @property
+    def timed_variants(self) -> list[str]:
+        """Stems of the variants that are right but slow: they lose kernel points only."""
+        return list(self.data.get("timed_variants", []))
+
     def summary(self) -> dict[str, Any]:
         return {"id": self.id, "title": self.title, "week": self.week, "module": self.module, "points": self.points}
 

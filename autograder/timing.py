@@ -29,6 +29,22 @@ from autograder.worker_client import WorkerClient, WorkerProblem
 
 FAST_FLAG_RATIO = 0.2  # more than 5x faster than the reference: a human should look
 TIMER_DISAGREEMENT = 0.5  # inner time below half the outside wall time
+# fingerprinting the outputs is not timed, up to this multiple of the reference's own
+# fingerprint time plus a slack; beyond it the excess is added to the candidate's time
+FINGERPRINT_TOLERANCE = 1.5
+FINGERPRINT_SLACK_S = 0.002
+
+
+@dataclass
+class Round:
+    """One timed request of one worker: the outside wall time of the calls, the
+    fingerprints of their outputs, the worker's own timer, the wall time of the
+    fingerprint request."""
+
+    wall: float
+    sums: list
+    inner: float
+    fingerprint_s: float
 
 
 @dataclass
@@ -94,14 +110,16 @@ class KernelTimer:
         self.rng = random.Random(seed)
         self.make_inputs = load_inputs_function(lab, kernel)
 
-    def _round(self, client: WorkerClient, staged: Any) -> tuple[float, list, float]:
+    def _round(self, client: WorkerClient, staged: Any) -> Round:
         target = {"name": self.kernel.function}
         client.request({"op": "stage", "inputs": staged})
         start = time.perf_counter()
         reply = client.request({"op": "bench", "target": target, "backward": self.kernel.backward}, timeout=max(client.spec.call_s, 30))
         wall = time.perf_counter() - start
-        reply = client.decode(reply)
-        return wall, reply["checksums"], float(reply["inner_s"])
+        inner = float(client.decode(reply)["inner_s"])
+        start = time.perf_counter()
+        sums = client.decode(client.request({"op": "fingerprint"}, timeout=max(client.spec.call_s, 30)))
+        return Round(wall, sums, inner, time.perf_counter() - start)
 
     def _stage(self) -> Any:
         sets = [self.make_inputs(self.rng.getrandbits(62)) for _ in range(self.kernel.number + calls.WARMUP)]
@@ -116,18 +134,25 @@ class KernelTimer:
             self._round(self.reference, staged)  # warm-up, discarded
             self._round(self.candidate, staged)
             student_times, reference_times, inner = [], [], []
+            deferred = 0.0
             for r in range(repeats):
                 staged = self._stage()
                 order = [self.candidate, self.reference] if r % 2 == 0 else [self.reference, self.candidate]
                 rounds = {id(c): self._round(c, staged) for c in order}
-                (s_wall, s_sums, s_inner), (r_wall, r_sums, _) = rounds[id(self.candidate)], rounds[id(self.reference)]
-                if not checksums_match(s_sums, r_sums, k.rtol):
+                mine, theirs = rounds[id(self.candidate)], rounds[id(self.reference)]
+                if not checksums_match(mine.sums, theirs.sums, k.rtol):
                     result.message = "the outputs computed while timing did not match the reference's (work skipped, cached or wrong)"
                     return result
-                student_times.append(s_wall)
-                reference_times.append(r_wall)
-                inner.append(s_inner)
-                result.ratios.append(s_wall / r_wall)
+                # fingerprinting is outside the timed request; work a candidate defers into it
+                # (lazy outputs) counts as kernel time beyond a tolerance
+                excess = max(0.0, mine.fingerprint_s - FINGERPRINT_TOLERANCE * theirs.fingerprint_s - FINGERPRINT_SLACK_S)
+                deferred += excess
+                student_times.append(mine.wall + excess)
+                reference_times.append(theirs.wall)
+                inner.append(mine.inner)
+                result.ratios.append((mine.wall + excess) / theirs.wall)
+            if deferred > 0.05 * sum(student_times):
+                result.flags.append(f"reading your outputs took {deferred:.3g} s more than the reference's (deferred work?): counted as kernel time")
         except WorkerProblem as exc:
             result.message = f"timing stopped: {exc}"
             return result

@@ -5,9 +5,13 @@ Per lab: the manifest validates and agrees with the tests' points markers
 API (names, signatures, docstrings, read with :mod:`ast`) is the solution's;
 the public tests pass on the reference; through the real grading pipeline
 (workers and all), the reference earns full marks, the stub earns zero, and
-every known-wrong variant loses points. Gradings run in parallel; the
-reference of a lab with timed kernels is graded last, alone, so that its
-timing against itself is not disturbed by the other jobs.
+every known-wrong variant loses points. A variant is graded on the hidden
+tests that, on the reference, call a function it rebinds (the reference's
+trace, :mod:`autograder.variants`): the other tests would give the
+reference's verdicts. Gradings run in parallel; the reference of a lab with
+timed kernels, and the variants that lose only on timing
+(``timed_variants``), are graded last, one at a time, so that timing is not
+disturbed by the other jobs.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 import time
 import tomllib
 from concurrent.futures import ThreadPoolExecutor
@@ -31,6 +36,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from autograder import grading, sandbox
+from autograder.variants import changed_scopes, variant_folder
 from autograder.course import Course, CourseError, Lab, load_manifest
 
 
@@ -365,27 +371,43 @@ def api_check(lab: Lab) -> Check:
     return Check(lab.id, name, True, f"{count} names", time.monotonic() - start)
 
 
-def variant_folder(lab: Lab, variant: Path) -> Path:
-    """A copy of the reference with the variant's definitions appended to its target module."""
-    folder = sandbox.private_dir(f"variant-{variant.stem}-")
-    for name in lab.files:
-        src = lab.solution_dir / name
-        if src.is_file():
-            (folder / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(src, folder / name)
-    text = variant.read_text(encoding="utf-8")
-    first = text.splitlines()[0] if text else ""
-    target = first.split(":", 1)[1].strip() if first.startswith("# target:") else f"{lab.entry}.py"
-    if target not in lab.files:
-        raise CourseError(f"{variant}: target {target!r} is not one of the lab's files {lab.files}")
-    with (folder / target).open("a", encoding="utf-8") as fh:
-        fh.write(f"\n\n# ---- known-wrong variant: {variant.stem} ----\n{text}\n")
-    return folder
-
-
-def _grade(course: Course, lab: Lab, folder: Path, who: str, timing: bool) -> dict:
+def _grade(course: Course, lab: Lab, folder: Path, who: str, timing: bool, select: tuple[str, ...] = ()) -> dict:
     hide = grading.hidden_paths(course, None, None, ())
-    return grading.run_lab(course, lab, folder, who, grading.GradeOptions(timing=timing), hide)
+    return grading.run_lab(course, lab, folder, who, grading.GradeOptions(timing=timing, select=select), hide)
+
+
+class _TraceOnce:
+    """The reference's trace (which functions each hidden test calls), made by the
+    first variant of a lab that needs it; ``None`` where it cannot be made."""
+
+    def __init__(self, lab: Lab) -> None:
+        self.lab = lab
+        self.lock = threading.Lock()
+        self.done = False
+        self.trace = None
+        self.problem = ""
+
+    def get(self):
+        with self.lock:
+            if not self.done:
+                from autograder.mutation.core import reference_trace
+
+                try:
+                    self.trace = reference_trace(self.lab)
+                except Exception as exc:  # noqa: BLE001 - no trace: every variant runs every test
+                    self.problem = f"{type(exc).__name__}: {exc}"[:300]
+                self.done = True
+            return self.trace
+
+
+def variant_tests(lab: Lab, variant: Path, trace) -> tuple[str, ...] | None:
+    """The hidden tests that can notice ``variant`` (those that call, on the
+    reference, a function it rebinds): ``None`` for every test."""
+    scopes = changed_scopes(lab, variant)
+    if scopes is None or trace is None:
+        return None
+    chosen = {t for scope in scopes for t in trace.tests_for(scope)}
+    return tuple(t for t in lab.tests if t in chosen)
 
 
 def _public_tests(lab: Lab) -> Check:
@@ -403,8 +425,9 @@ def _public_tests(lab: Lab) -> Check:
     return Check(lab.id, "public tests pass on the reference", proc.returncode == 0, summary, time.monotonic() - start)
 
 
-def _jobs_for(course: Course, lab: Lab, timing: bool) -> tuple[list[Callable[[], Check]], list[Callable[[], Check]]]:
-    """(parallel jobs, jobs to run alone at the end) for one lab."""
+def _jobs_for(course: Course, lab: Lab, timing: bool, reuse_reference: bool = True) -> tuple[list[Callable[[], Check]], list[Callable[[], Check]]]:
+    """(parallel jobs, jobs to run alone at the end) for one lab. ``reuse_reference``:
+    a variant runs only the tests that reach what it changes (see :func:`variant_tests`)."""
     tests_max = sum(lab.tests.values())
 
     def reference_check(with_timing: bool) -> Callable[[], Check]:
@@ -433,32 +456,69 @@ def _jobs_for(course: Course, lab: Lab, timing: bool) -> tuple[list[Callable[[],
         detail = f"{r['score']:g}/{lab.points:g}" + (f"; passing: {passed[:3]}" if passed else "")
         return Check(lab.id, "stub scores zero", r["score"] == 0, detail, time.monotonic() - start)
 
+    traced = _TraceOnce(lab)
+
     def variant_check(variant: Path) -> Callable[[], Check]:
         def run() -> Check:
             start = time.monotonic()
+            # only the tests that reach what the variant changes: the others would
+            # give the reference's verdicts, which the reference check establishes
+            select = variant_tests(lab, variant, traced.get()) if reuse_reference else None
+            if select == ():
+                return Check(lab.id, f"variant {variant.stem} loses points", False, "no hidden test calls what it changes", time.monotonic() - start)
             folder = variant_folder(lab, variant)
             try:
-                r = _grade(course, lab, folder, f"variant-{variant.stem}", False)
+                r = _grade(course, lab, folder, f"variant-{variant.stem}", False, select or ())
             finally:
                 shutil.rmtree(folder, ignore_errors=True)
-            failed = [t["name"].split("::", 1)[-1] for t in r["tests"] if t["status"] != "passed"]
-            lost = tests_max - r["score"]
-            detail = f"{r['score']:g}/{tests_max:g}; fails {len(failed)}: {', '.join(failed[:4])}{' ...' if len(failed) > 4 else ''}"
+            ran = [t for t in r["tests"] if select is None or t["name"] in select]
+            failed = [t["name"].split("::", 1)[-1] for t in ran if t["status"] != "passed"]
+            lost = sum(t["max_points"] - t["points"] for t in ran)
+            scope = f" (ran {len(ran)} of {len(lab.tests)} tests)" if select is not None else ""
+            detail = f"-{lost:g}/{tests_max:g}{scope}; fails {len(failed)}: {', '.join(failed[:4])}{' ...' if len(failed) > 4 else ''}"
             return Check(lab.id, f"variant {variant.stem} loses points", lost > 1e-9, detail, time.monotonic() - start)
+
+        return run
+
+    def timed_variant_check(variant: Path) -> Callable[[], Check]:
+        """A right-but-slow variant: graded with timing, alone; it must lose kernel points."""
+
+        def run() -> Check:
+            name = f"variant {variant.stem} loses points (timed)"
+            if not timing:
+                return Check(lab.id, name, True, "not checked: it loses only on timing, and timing is off")
+            start = time.monotonic()
+            folder = variant_folder(lab, variant)
+            try:
+                r = _grade(course, lab, folder, f"variant-{variant.stem}", True)
+            finally:
+                shutil.rmtree(folder, ignore_errors=True)
+            kernels = ", ".join(f"{k['name']} {k['points']:g}/{k['max_points']:g}" + (f" ({k['ratio']:.2f}x)" if k.get("ratio") else "") for k in r["kernels"])
+            detail = f"{r['score']:g}/{lab.points:g}; kernels: {kernels or 'none ran'}"
+            return Check(lab.id, name, lab.points - r["score"] > 1e-9, detail, time.monotonic() - start)
 
         return run
 
     def variant_count() -> Check:
         n = len(lab.variants())
-        return Check(lab.id, "at least five known-wrong variants", n >= 5, f"{n} variants")
+        stems = {v.stem for v in lab.variants()}
+        unknown = [t for t in lab.timed_variants if t not in stems]
+        problems = [f"timed_variants names no variant file: {unknown}"] if unknown else []
+        if lab.timed_variants and not lab.kernels:
+            problems.append("timed_variants given, but the lab times no kernels")
+        ok = n >= 5 and not problems
+        return Check(lab.id, "at least five known-wrong variants", ok, "; ".join([f"{n} variants", *problems]))
 
+    timed = set(lab.timed_variants)
     parallel: list[Callable[[], Check]] = [lambda: manifest_check(lab), lambda: api_check(lab), variant_count, lambda: _public_tests(lab), stub_check]
-    parallel += [variant_check(v) for v in lab.variants()]
+    parallel += [variant_check(v) for v in lab.variants() if v.stem not in timed]
     alone: list[Callable[[], Check]] = []
     if lab.kernels and timing:
         alone.append(reference_check(True))
     else:
         parallel.append(reference_check(False))
+    # timing needs the machine to itself; without timing the check only says it was skipped
+    (alone if timing else parallel).extend(timed_variant_check(v) for v in lab.variants() if v.stem in timed)
     return parallel, alone
 
 
@@ -478,7 +538,7 @@ def _mutation_note(lab: Lab) -> Check:
     return Check(lab.id, name, True, text)
 
 
-def validate_labs(course: Course, lab_ids: list[str], jobs: int, timing: bool, console: Console) -> bool:
+def validate_labs(course: Course, lab_ids: list[str], jobs: int, timing: bool, console: Console, reuse_reference: bool = True) -> bool:
     checks: list[Check] = []
     parallel: list[Callable[[], Check]] = []
     alone: list[Callable[[], Check]] = []
@@ -491,7 +551,7 @@ def validate_labs(course: Course, lab_ids: list[str], jobs: int, timing: bool, c
             continue
         checks.append(Check(lab.id, "manifest is valid", True, f"{len(lab.tests)} tests, {len(lab.kernels)} kernels, {lab.points:g} points"))
         checks.append(_mutation_note(lab))
-        p, a = _jobs_for(course, lab, timing)
+        p, a = _jobs_for(course, lab, timing, reuse_reference)
         parallel += p
         alone += a
 

@@ -153,6 +153,15 @@ def test_equivalent_mutants_are_excluded_and_the_cache_is_reused(course: Course,
     assert {e["id"] for e in second["equivalent_mutants"]} == set(_equivalent_ids(first))
     assert stored_score(lab) == (1.0, False)
 
+    # a timeout verdict reached under a shorter limit than today's is not reused: the mutant runs again
+    monkeypatch.undo()
+    cache = json.loads((lab.reference_dir / CACHE_NAME).read_text())
+    key = next(iter(cache["results"]))
+    cache["results"][key] = {"status": "timeout", "timeout": 0.01, "seconds": 0.01}
+    (lab.reference_dir / CACHE_NAME).write_text(json.dumps(cache))
+    third = run_mutation(course.lab("lab97_mutants"), jobs=2, store=False)
+    assert third["cached"] == third["total"] - 1 and third["timeouts"] == 0
+
     (lab.solution_dir / "clipping.py").write_text(SOLUTION.replace("return x\n", "return x  # unchanged\n"))
     assert stored_score(lab) == (1.0, True)  # the solution changed since
 
@@ -206,3 +215,36 @@ def test_a_mutant_that_loops_forever_is_stopped_and_counts_as_killed(course: Cou
     assert len(looping) == 1 and looping[0]["status"] == "timeout"
     assert report["timeouts"] == 1 and report["killed"] == report["total"] == 8 and report["score"] == 1.0
     assert not (lab.reference_dir / STORED_NAME).exists()  # a run with some operators only stores nothing
+
+
+def test_what_a_shared_fixture_calls_is_credited_to_every_test_that_uses_it(course: Course) -> None:
+    """A module-scoped fixture runs once, inside the first test that uses it; the trace (which
+    picks the tests for a mutant, and for a variant in validate) credits its calls to all of them."""
+    from autograder.mutation.core import reference_trace
+
+    lab = course.lab("lab97_mutants")
+    (lab.hidden_tests_dir / "test_hidden.py").write_text(
+        WEAK
+        + '''
+
+@pytest.fixture(scope="module")
+def limited(lab):
+    return lab.clip_to_limit(150)
+
+
+@pytest.mark.points(1)
+def test_first_user(limited):
+    """the fixture's value, first use"""
+    assert limited == 100
+
+
+@pytest.mark.points(1)
+def test_second_user(limited):
+    """the fixture's value, second use"""
+    assert limited >= 0
+'''
+    )
+    trace = reference_trace(lab)
+    scope = next(s for s in trace.calls["test_hidden.py::test_first_user"] if s.endswith(":clip_to_limit"))
+    assert trace.tests_for(scope) == sorted(["test_hidden.py::test_first_user", "test_hidden.py::test_second_user"], key=lambda t: trace.durations.get(t, 0.0))
+    assert not any(s.endswith(":clip_to_limit") for s in trace.calls.get("test_hidden.py::test_clip_inside", []))

@@ -56,6 +56,24 @@ def test_patched_timer_gains_nothing(toy_course, clients):
     assert result.status == "timed" and 0.6 < result.ratio < 1.5
 
 
+def test_work_deferred_into_the_outputs_counts_as_kernel_time(toy_course, clients):
+    """Fingerprints are read outside the timed request; an output that does its work only when
+    read (here: a tensor subclass that sleeps when detached) gets the excess added to its time."""
+    lazy = (
+        "import time as _t, torch as _torch\n_fast = matmul\n"
+        "class _Lazy(_torch.Tensor):\n"
+        "    @classmethod\n"
+        "    def __torch_function__(cls, func, types, args=(), kwargs=None):\n"
+        "        if func is _torch.Tensor.detach:\n"
+        "            _t.sleep(0.1)\n"
+        "        return super().__torch_function__(func, types, args, kwargs or {})\n"
+        "def matmul(a, b):\n    return _fast(a, b).as_subclass(_Lazy)\n"
+    )
+    result = timer(toy_course, clients(lazy), clients()).run()
+    assert result.status == "timed" and result.ratio > 3 and result.points == 0, result
+    assert any("deferred work" in f for f in result.flags), result.flags
+
+
 def test_checksum_comparison():
     a = {"$sum": [1.0, 2.0, 3.0, [2]]}
     assert checksums_match(a, {"$sum": [1.0, 2.0, 3.0, [2]]}, 1e-3)

@@ -223,24 +223,75 @@ def test_api_of_a_module_with_all_and_a_dataclass(tmp_path):
     ]
 
 
+def fake_report(lab, who: str) -> dict:
+    """A grading report without grading: the stub fails everything, a variant its first test."""
+    tests = []
+    for i, (name, points) in enumerate(lab.tests.items()):
+        passed = who != "stub" and not (who.startswith("variant") and i == 0)
+        tests.append({"name": name, "points": points if passed else 0.0, "max_points": points, "status": "passed" if passed else "failed"})
+    return {"score": sum(t["points"] for t in tests), "tests": tests, "kernels": [], "errors": []}
+
+
 def test_validate_reports_both_checks_and_fails(toy_course, monkeypatch, markers_collected_once):
     """The two checks run in `autograder validate` (gradings replaced here by a perfect score: they are not what is tested)."""
     path = manifest(toy_course)
     path.write_text(path.read_text().replace('"test_hidden.py::test_add" = 2', '"test_hidden.py::test_add" = 3').replace("points = 12", "points = 13"))
     stub(toy_course).write_text(stub(toy_course).read_text().replace("def shout():", "def yell():"))
 
-    def fake_grade(course, lab, folder, who, timing):
-        score = 0.0 if who == "stub" else (sum(lab.tests.values()) - (1 if who.startswith("variant") else 0))
-        return {"score": score, "tests": [], "kernels": [], "errors": []}
+    def fake_grade(course, lab, folder, who, timing, select=()):
+        return fake_report(lab, who)
 
     monkeypatch.setattr(validate, "_grade", fake_grade)
     monkeypatch.setattr(validate, "_public_tests", lambda lab: validate.Check(lab.id, "public tests pass on the reference", True, "skipped"))
     console = Console(record=True, width=400)
-    ok = validate.validate_labs(toy_course, [LAB], jobs=1, timing=False, console=console)
+    ok = validate.validate_labs(toy_course, [LAB], jobs=1, timing=False, console=console, reuse_reference=False)
     out = console.export_text()
     assert not ok and "2 failed" in out
     assert f"autograder manifest-sync {LAB} --write" in out and "points differ for 1: test_hidden.py::test_add" in out
     assert "shout: a function of the solution that the stub lacks" in out and "yell: a function of the stub" in out
+
+
+@pytest.mark.parametrize("timing", [True, False], ids=["timing", "no-timing"])
+def test_a_timed_variant_is_graded_with_timing_alone_and_must_lose_kernel_points(toy_course, monkeypatch, markers_collected_once, timing):
+    """A right-but-slow variant (manifest `timed_variants`) loses only kernel points: validate grades
+    it with timing when timing is on, and says it skipped it otherwise; the others stay untimed."""
+    slow = toy_course.root / "reference" / LAB / "variants" / "slow_matmul.py"
+    slow.write_text('"""matmul by loops: right, slow."""\n')
+    path = manifest(toy_course)
+    path.write_text(path.read_text().replace('preload = ["numpy", "torch"]', 'preload = ["numpy", "torch"]\ntimed_variants = ["slow_matmul"]'))
+    calls = []
+
+    def fake_grade(course, lab, folder, who, with_timing, select=()):
+        calls.append((who, with_timing))
+        tests = sum(lab.tests.values())
+        if who == "stub":
+            score, kernels = 0.0, []
+        elif who == "variant-slow_matmul":
+            score, kernels = tests, [{"name": "matmul", "points": 0.0, "max_points": 2.0, "ratio": 4.6}]
+        else:
+            kernels = [{"name": "matmul", "points": 2.0, "max_points": 2.0, "ratio": 1.0}] if with_timing else []
+            return {**fake_report(lab, who), "kernels": kernels, "score": fake_report(lab, who)["score"] + (2.0 if with_timing else 0.0)}
+        return {"score": score, "tests": [], "kernels": kernels, "errors": []}
+
+    monkeypatch.setattr(validate, "_grade", fake_grade)
+    monkeypatch.setattr(validate, "_public_tests", lambda lab: validate.Check(lab.id, "public tests pass on the reference", True, "skipped"))
+    console = Console(record=True, width=400)
+    ok = validate.validate_labs(toy_course, [LAB], jobs=2, timing=timing, console=console, reuse_reference=False)
+    out = console.export_text()
+    assert ok, out
+    assert ("variant-slow_matmul", True) in calls if timing else all(who != "variant-slow_matmul" for who, _ in calls)
+    assert all(not t for who, t in calls if who.startswith("variant-") and who != "variant-slow_matmul")
+    assert ("matmul 0/2 (4.60x)" in out) if timing else ("not checked: it loses only on timing" in out)
+    if timing:  # the timed gradings come last, one at a time, after the parallel ones
+        assert calls[-2:] in ([("reference", True), ("variant-slow_matmul", True)], [("variant-slow_matmul", True), ("reference", True)])
+
+
+def test_timed_variants_must_name_variant_files(toy_course, markers_collected_once):
+    path = manifest(toy_course)
+    path.write_text(path.read_text().replace('preload = ["numpy", "torch"]', 'preload = ["numpy", "torch"]\ntimed_variants = ["no_such_variant"]'))
+    parallel, _ = validate._jobs_for(toy_course, toy_course.lab(LAB), timing=False)
+    checks = [job() for job in parallel if getattr(job, "__name__", "") == "variant_count"]
+    assert len(checks) == 1 and not checks[0].ok and "no_such_variant" in checks[0].detail
 
 
 def test_every_course_lab_stub_has_its_solution_api():
@@ -300,3 +351,76 @@ def test_a_broken_manifest_is_one_line_for_every_command(toy_course, monkeypatch
     for args in (["labs"], ["grade", str(tmp_path), "--lab", LAB], ["handouts", "build", "--out", str(tmp_path / "site")]):
         result = cli(toy_course, monkeypatch, *args)
         assert result.exit_code == 1 and "add up to 12" in result.output and "Traceback" not in result.output, (args, result.output)
+
+
+# ---- which tests a variant can change -------------------------------------------------------------
+
+
+REFERENCE = """import math
+from collections import Counter
+
+LIMIT = 3
+
+
+def helper(x):
+    return x + 1
+
+
+@staticmethod
+def decorated(x):
+    return x
+
+
+class Box:
+    def __init__(self, v):
+        self.v = v
+
+    def size(self):
+        return helper(self.v)
+"""
+
+
+@pytest.mark.parametrize(
+    "variant, expected",
+    [
+        ('"""doc"""\nimport math\n\ndef helper(x):\n    return x + 2\n', {"toy.py:7:helper"}),
+        ("_old = helper\n_CACHE = {}\n\ndef decorated(x):\n    return _old(x)\n", {"toy.py:11:decorated"}),
+        ("def _size(self):\n    return 0\n\nBox.size = _size\n", {"toy.py:20:size"}),
+        ("Box.__eq__ = lambda a, b: True\n", {"toy.py:17:__init__", "toy.py:20:size"}),
+        ("class Box:\n    pass\n", {"toy.py:17:__init__", "toy.py:20:size"}),
+        ("def brand_new():\n    return 1\n", set()),
+        ("LIMIT = 4\n", None),
+        ("import numpy as math\n", None),
+        ("helper(1)\n", None),
+        ("for _ in range(2):\n    pass\n", None),
+    ],
+    ids=["function", "new names and a decorated function", "method assigned", "attribute added to a class", "class redefined", "only new names", "constant rebound", "import rebinds a name", "code at import", "a loop at import"],
+)
+def test_changed_scopes_name_what_a_variant_rebinds(toy_course, variant, expected):
+    """Scopes are the tracer's `file:first_line:name` (a decorated function starts at its decorator);
+    None means every test (the change cannot be bounded)."""
+    from autograder.variants import changed_scopes
+
+    lab = toy_course.lab(LAB)
+    (lab.solution_dir / "toy.py").write_text(REFERENCE)
+    path = lab.variants_dir / "probe.py"
+    path.write_text(variant)
+    assert changed_scopes(lab, path) == expected
+
+
+def test_a_variant_runs_only_the_tests_that_reach_its_change(toy_course):
+    from autograder.mutation.core import Trace
+
+    lab = toy_course.lab(LAB)
+    (lab.solution_dir / "toy.py").write_text(REFERENCE)
+    path = lab.variants_dir / "probe.py"
+    path.write_text("def helper(x):\n    return x\n")
+    ids = list(lab.tests)
+    trace = Trace(collected=ids, calls={ids[0]: ["toy.py:7:helper"], ids[2]: ["toy.py:20:size", "toy.py:7:helper"], ids[1]: ["toy.py:20:size"]}, import_time=[], durations={}, seconds=0.0)
+    assert validate.variant_tests(lab, path, trace) == (ids[0], ids[2])
+    assert validate.variant_tests(lab, path, None) is None  # no trace: every test
+    path.write_text("def brand_new():\n    return 1\n")
+    assert validate.variant_tests(lab, path, trace) == ()
+    trace.import_time.append("toy.py:7:helper")  # called while importing: every test can see it
+    path.write_text("def helper(x):\n    return x\n")
+    assert validate.variant_tests(lab, path, trace) == tuple(ids)

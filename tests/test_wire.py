@@ -1,5 +1,6 @@
 """The wire format carries plain data only, and refuses everything else."""
 
+import json
 import math
 import os
 
@@ -69,8 +70,9 @@ def test_unknown_objects_become_what_the_callback_says():
     [
         {"$nope": 1},
         {"$ndarray": {"dtype": "object", "shape": [1], "data": ""}},
-        {"$ndarray": {"dtype": "float64", "shape": [5], "data": "AAAA"}},
-        {"$tensor": {"dtype": "float32", "shape": [2], "data": "AAAA"}},
+        {"$ndarray": {"dtype": "float64", "shape": [5], "data": b"AAAA"}},
+        {"$tensor": {"dtype": "float32", "shape": [2], "data": b"AAAA"}},
+        {"$tensor": {"dtype": "float32", "shape": [1], "data": "AAAAAA=="}},  # base64 text is not raw data
         {"$float": "1e999"},
         {"$handle": {"id": 1}},
         {"a": 1, "b": 2},
@@ -85,11 +87,30 @@ def test_framing_round_trip_and_size_limit():
     r, w = os.pipe()
     wire.send_message(w, {"x": [1, 2]})
     assert wire.read_message(r) == {"x": [1, 2]}
-    os.write(w, wire.HEADER.pack(wire.MAX_MESSAGE_BYTES + 1))
+    os.write(w, wire.HEADER.pack(wire.MAX_MESSAGE_BYTES, 1))
     with pytest.raises(wire.WireError):
         wire.read_message(r)
     os.close(r)
     os.close(w)
+
+
+def test_binary_data_travels_raw_not_as_base64_text():
+    """Arrays, tensors and bytes go in the frame's raw part: the JSON holds only offsets."""
+    t = torch.randn(256, 64)
+    arr = np.arange(1000, dtype=np.int64)
+    message = {"value": wire.encode([t, arr, b"\x00\xff" * 10])}
+    data = wire.frame(message)
+    json_length, raw_length = wire.parse_header(data[: wire.HEADER.size])
+    assert raw_length == t.numel() * 4 + arr.nbytes + 20 and json_length < 400
+    out = wire.decode(wire.parse_payload(data[wire.HEADER.size : wire.HEADER.size + json_length], data[wire.HEADER.size + json_length :])["value"])
+    assert torch.equal(out[0], t) and np.array_equal(out[1], arr) and out[2] == b"\x00\xff" * 10
+
+
+@pytest.mark.parametrize("where", [[0, 99], [-1, 2], [0], "x", [0.0, 1]], ids=["past the end", "negative", "short", "text", "float"])
+def test_forged_raw_references_are_refused(where):
+    payload = json.dumps({"value": {"$bytes": {"$raw": where}}}).encode()
+    with pytest.raises(wire.WireError):
+        wire.parse_payload(payload, b"abc")
 
 
 def nested(value, levels: int):

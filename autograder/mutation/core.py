@@ -14,7 +14,8 @@
    manifest says so (``[[mutation.equivalent]]`` with its id and a reason).
 
 Results are cached by mutant (``reference/LAB/.mutants-cache.json``; the key
-hashes the mutated files, the hidden tests and the tests chosen), and a full
+hashes the mutated files, the hidden tests and the tests chosen; a timeout
+verdict is reused only under a limit no longer than the one it ran under), and a full
 run writes ``reference/LAB/mutation.json`` (committed): the score, the counts,
 the survivors, and digests of what it was computed from, which
 :func:`stored_score` compares with the files now on disk.
@@ -38,7 +39,7 @@ from autograder.mutation.mutants import Generated, Mutant, generate, library_ver
 
 CACHE_NAME = ".mutants-cache.json"
 STORED_NAME = "mutation.json"
-RUNNER_VERSION = "1"  # bump when a change here could change a cached verdict
+RUNNER_VERSION = "2"  # bump when a change here could change a cached verdict
 
 KILLED = ("killed", "timeout")
 NOT_KILLED = ("survived", "uncovered", "error")
@@ -211,6 +212,16 @@ class Trace:
     durations: dict[str, float]
     seconds: float
 
+    @classmethod
+    def from_json(cls, data: dict) -> "Trace":
+        return cls(
+            collected=data["collected"] or [],
+            calls=data["calls"] or {},
+            import_time=data["import_time"] or [],
+            durations=data["durations"] or {},
+            seconds=data["seconds"],
+        )
+
     def tests_for(self, scope: str | None) -> list[str]:
         """The tests that can notice a change in ``scope``, cheapest first."""
         if scope is None or scope in self.import_time:
@@ -218,6 +229,53 @@ class Trace:
         else:
             chosen = [t for t in self.collected if scope in self.calls.get(t, ())]
         return sorted(chosen, key=lambda t: self.durations.get(t, 0.0))
+
+
+def _run_trace(lab: Lab, runner: Runner, files: dict[str, str]) -> dict:
+    """One clean, traced run of the hidden suite on the reference (it must pass)."""
+    runner.ready()
+    runner.send({"op": "trace", "files": files, "timeout": max(600.0, 10 * lab.limits.total_s)})
+    t = runner.receive()["trace"]
+    if t.get("status") != "survived":
+        failed = t.get("failed") or [t.get("test")]
+        raise MutationError(
+            f"{lab.id}: the hidden tests do not pass on the reference ({t.get('status')}; {', '.join(filter(None, failed))[:500]})"
+            + (f"\n{t.get('detail', '')}" if t.get("detail") else "")
+        )
+    data = {k: t.get(k) for k in ("collected", "calls", "import_time", "durations")}
+    data["seconds"] = t["seconds"]
+    return data
+
+
+def _trace_key(lab: Lab) -> str:
+    solution = _sha([(n, t.encode()) for n, t in sorted(solution_files(lab).items())])
+    tests = _sha([("tests/" + n, d) for n, d in _tree(lab.hidden_tests_dir)] + [("data/" + n, d) for n, d in _tree(lab.data_dir)])
+    return _sha([("solution", solution.encode()), ("tests", tests.encode()), ("runner", RUNNER_VERSION.encode())])
+
+
+def reference_trace(lab: Lab) -> Trace:
+    """Which lab functions each hidden test calls on the reference, and how long
+    each test takes: from ``mutate``'s cache when the solution and tests are
+    unchanged, else from a fresh traced run (one process, then cached)."""
+    cache_path = lab.reference_dir / CACHE_NAME
+    cache = _load_cache(cache_path)
+    key = _trace_key(lab)
+    data = cache.get("trace", {}).get(key)
+    if data is None:
+        runner = Runner(lab, 1)
+        finished = False
+        try:
+            data = _run_trace(lab, runner, solution_files(lab))
+            finished = True
+        finally:
+            runner.close(interrupted=not finished)
+        cache = _load_cache(cache_path)  # a mutate run may have written it meanwhile
+        cache["trace"] = {key: data}
+        try:
+            _save_json(cache_path, cache)
+        except OSError:
+            pass
+    return Trace.from_json(data)
 
 
 def _load_cache(path: Path) -> dict:
@@ -265,7 +323,7 @@ def run_mutation(
     cache_path = lab.reference_dir / CACHE_NAME
     # without use_cache no verdict is taken from the cache, but the fresh ones are written to it
     cache = _load_cache(cache_path)
-    trace_key = _sha([("solution", digests["solution"].encode()), ("tests", digests["tests"].encode()), ("runner", RUNNER_VERSION.encode())])
+    trace_key = _trace_key(lab)
 
     runner: Runner | None = None
     trace_data = cache.get("trace", {}).get(trace_key) if use_cache else None
@@ -277,28 +335,13 @@ def run_mutation(
         generated = generate(lab.solution_dir, list(files), operators)
         if trace_data is None:
             assert runner is not None
-            runner.ready()
-            runner.send({"op": "trace", "files": files, "timeout": max(600.0, 10 * lab.limits.total_s)})
-            t = runner.receive()["trace"]
-            if t.get("status") != "survived":
-                failed = t.get("failed") or [t.get("test")]
-                raise MutationError(
-                    f"{lab.id}: the hidden tests do not pass on the reference ({t.get('status')}; {', '.join(filter(None, failed))[:500]})"
-                    + (f"\n{t.get('detail', '')}" if t.get("detail") else "")
-                )
-            trace_data = {k: t.get(k) for k in ("collected", "calls", "import_time", "durations")}
-            trace_data["seconds"] = t["seconds"]
-        trace = Trace(
-            collected=trace_data["collected"] or [],
-            calls=trace_data["calls"] or {},
-            import_time=trace_data["import_time"] or [],
-            durations=trace_data["durations"] or {},
-            seconds=trace_data["seconds"],
-        )
+            trace_data = _run_trace(lab, runner, files)
+        trace = Trace.from_json(trace_data)
         cache["trace"] = {trace_key: trace_data}
 
         known = equivalents(lab)
         outcomes: dict[str, dict] = {}
+        limits: dict[str, float] = {}
         todo: list[dict] = []
         for m in generated.mutants:
             if not m.compiles:
@@ -309,13 +352,15 @@ def run_mutation(
                 outcomes[m.id] = {"status": "uncovered", "detail": "no hidden test calls this function"}
                 continue
             key = keys[m.id] = _mutant_key(files, m, digests["tests"], select)
+            clean = sum(trace.durations.get(t, 0.0) for t in select)
+            timeout = round(timeout_base + timeout_factor * clean, 2)
             hit = cache["results"].get(key) if use_cache else None
-            if hit is not None:
+            # a timeout verdict holds only for a limit at least as long as the one it ran under
+            if hit is not None and not (hit["status"] == "timeout" and hit.get("timeout", 0.0) < timeout):
                 outcomes[m.id] = {**hit, "cached": True}
                 continue
-            clean = sum(trace.durations.get(t, 0.0) for t in select)
-            timeout = timeout_base + timeout_factor * clean
-            todo.append({"id": m.id, "files": {**files, m.file: m.source}, "select": select, "timeout": round(timeout, 2)})
+            limits[m.id] = timeout
+            todo.append({"id": m.id, "files": {**files, m.file: m.source}, "select": select, "timeout": timeout})
 
         done = len(outcomes)
         total = len(generated.mutants)
@@ -332,6 +377,8 @@ def run_mutation(
                     break
                 r = message["result"]
                 outcome = {k: r[k] for k in ("status", "test", "seconds", "detail") if r.get(k) is not None}
+                if outcome["status"] == "timeout":
+                    outcome["timeout"] = limits[r["id"]]
                 outcomes[r["id"]] = outcome
                 if outcome["status"] != "error":
                     cache["results"][keys[r["id"]]] = outcome

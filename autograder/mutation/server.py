@@ -41,6 +41,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 STATE: dict[str, Any] = {}
 
 
@@ -81,9 +83,12 @@ class Recorder:
         self.durations: dict[str, float] = {}
         self.current: str | None = None
         self.collected: list[str] = []
+        self.shared: list[str] = []  # the shared (not function-scoped) fixtures being set up now
+        self.uses: dict[str, list[str]] = {}  # test id -> every fixture it uses
 
     def pytest_collection_modifyitems(self, session, config, items) -> None:
         self.collected = [item.nodeid for item in items]
+        self.uses = {item.nodeid: list(getattr(item, "fixturenames", ())) for item in items}
         if self.select is None:
             return
         order = {nodeid: i for i, nodeid in enumerate(self.select)}
@@ -95,6 +100,19 @@ class Recorder:
 
     def pytest_runtest_logstart(self, nodeid, location) -> None:
         self.current = nodeid
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_fixture_setup(self, fixturedef, request):
+        # a module-scoped fixture runs once, inside the first test that uses it: what it
+        # calls is credited to every test that uses it (see _start_tracer)
+        shared = fixturedef.scope != "function"
+        if shared:
+            self.shared.append(fixturedef.argname)
+        try:
+            yield
+        finally:
+            if shared:
+                self.shared.pop()
 
     def pytest_runtest_logreport(self, report) -> None:
         self.durations[report.nodeid] = self.durations.get(report.nodeid, 0.0) + report.duration
@@ -159,7 +177,7 @@ def _child(work: Path, files: dict[str, str], select: list[str] | None, trace: b
         args = _pytest_args(STATE["tests_dir"], str(code_dir), STATE["entry"], STATE["ini"], stop_first=not trace)
         args += ["--basetemp", str(work / "tmp")]  # tmp_path: one folder per child, removed with it
         if trace:
-            calls, import_time = _start_tracer(recorder, code_dir, list(files))
+            calls, import_time, by_fixture = _start_tracer(recorder, code_dir, list(files))
         started = time.monotonic()
         exit_code = int(pytest.main(args, plugins=[recorder]))
         if trace:
@@ -167,6 +185,7 @@ def _child(work: Path, files: dict[str, str], select: list[str] | None, trace: b
             import threading
 
             threading.settrace(None)  # type: ignore[arg-type]
+            _credit_fixtures(calls, by_fixture, recorder.uses)
             result["calls"] = {k: sorted(v) for k, v in calls.items()}
             result["import_time"] = sorted(import_time)
             result["collected"] = recorder.collected
@@ -198,6 +217,7 @@ def _start_tracer(recorder: Recorder, code_dir: Path, names: list[str]):
     files.update({str(code_dir / n): n for n in names if n.endswith(".py")})
     calls: dict[str, set[str]] = {}
     import_time: set[str] = set()
+    by_fixture: dict[str, set[str]] = {}  # shared fixture -> what it called while being set up
     importing = [0]  # lab modules being imported right now
 
     def module_tracer(frame, event, arg):
@@ -220,11 +240,21 @@ def _start_tracer(recorder: Recorder, code_dir: Path, names: list[str]):
             import_time.add(key)
         if recorder.current is not None:
             calls.setdefault(recorder.current, set()).add(key)
+        for fixture in recorder.shared:
+            by_fixture.setdefault(fixture, set()).add(key)
         return None
 
     threading.settrace(tracer)
     sys.settrace(tracer)
-    return calls, import_time
+    return calls, import_time, by_fixture
+
+
+def _credit_fixtures(calls: dict[str, set[str]], by_fixture: dict[str, set[str]], uses: dict[str, list[str]]) -> None:
+    """Add to each test what the shared fixtures it uses called (they ran only once)."""
+    for test, fixtures in uses.items():
+        for fixture in fixtures:
+            if fixture in by_fixture:
+                calls.setdefault(test, set()).update(by_fixture[fixture])
 
 
 # ---- in the server ------------------------------------------------------------------------------------
@@ -241,10 +271,13 @@ def _init(message: dict) -> dict:
     import pytest
 
     import autograder.plugin  # noqa: F401
-    from cosmic_ray.exceptions import CosmicRayTestingException
-
-    # cosmic-ray's ExceptionReplacer writes `except CosmicRayTestingException:`: a handler that never matches
-    builtins.CosmicRayTestingException = CosmicRayTestingException  # type: ignore[attr-defined]
+    try:
+        from cosmic_ray.exceptions import CosmicRayTestingException
+    except ImportError:  # a trace for validate needs no mutants (cosmic-ray is in the dev extra)
+        pass
+    else:
+        # cosmic-ray's ExceptionReplacer writes `except CosmicRayTestingException:`: a handler that never matches
+        builtins.CosmicRayTestingException = CosmicRayTestingException  # type: ignore[attr-defined]
     scratch = Path(tempfile.mkdtemp(prefix="autograder-mutants-"))
     ini = scratch / "pytest.ini"
     ini.write_text("[pytest]\n")

@@ -114,18 +114,20 @@ WARMUP = 2  # what torch.utils.benchmark.Timer.timeit runs before timing, for fe
 
 
 def time_staged(fn: Callable, staged: list, backward: bool) -> tuple[list, float]:
-    """Run ``fn`` once on each staged ``(args, kwargs)``; return the checksums
-    (outputs, and input gradients when ``backward``) and the inner time measured
-    with ``torch.utils.benchmark`` where torch is present.
+    """Run ``fn`` once on each staged ``(args, kwargs)``; return what each call
+    produced (its output, and with ``backward`` also the input gradients) and
+    the inner time measured with ``torch.utils.benchmark`` where torch is present.
 
     The first ``WARMUP`` sets are the timer's warm-up (``Timer.timeit`` runs two
     untimed calls first); every set is used exactly once, so no output can be
-    served from a cache of earlier inputs.
+    served from a cache of earlier inputs. Nothing but the calls (and the
+    backward pass) runs while timing: the outputs are kept as they are, and
+    :func:`fingerprints` reads them in a later request.
 
     The runner measures the same request's wall time from outside and uses
     that for scoring; the inner time only cross-checks it.
     """
-    sums: list = []
+    produced: list = []
     queue = list(staged)
     torch = _maybe_torch()
 
@@ -137,10 +139,9 @@ def time_staged(fn: Callable, staged: list, backward: bool) -> tuple[list, float
         if backward:
             first = out[0] if isinstance(out, (tuple, list)) else out
             first.backward(torch.ones_like(first))
-            grads = [a.grad for a in args if _is_float_tensor(a)]
-            sums.append(checksum([out, grads]))
+            produced.append([out, [a.grad for a in args if _is_float_tensor(a)]])
         else:
-            sums.append(checksum(out))
+            produced.append(out)
 
     if torch is not None:
         from torch.utils import benchmark
@@ -158,7 +159,12 @@ def time_staged(fn: Callable, staged: list, backward: bool) -> tuple[list, float
         for _ in range(len(staged) - WARMUP):
             step()
         inner = time.perf_counter() - start
-    return sums, inner
+    return produced, inner
+
+
+def fingerprints(produced: list) -> list:
+    """The checksums of what :func:`time_staged` produced, one per call, in order."""
+    return [checksum(p) for p in produced]
 
 
 def _maybe_torch():

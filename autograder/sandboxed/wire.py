@@ -7,12 +7,17 @@ of trusted types only (plain Python containers, ``numpy.ndarray``,
 ``torch.Tensor``), so nothing the student's process sends can carry
 behaviour into the runner.
 
-Framing: each message is an 8-byte big-endian length followed by UTF-8 JSON.
+Framing: each message is a 16-byte header (two big-endian lengths: the JSON
+part's and the raw part's), the UTF-8 JSON, then the raw bytes. Array,
+tensor and ``bytes`` data travel in the raw part, not as base64 text: the
+JSON holds ``{"$raw": [offset, length]}`` in their place (written by
+:func:`send_message`, resolved by :func:`parse_payload`). Between
+``encode`` and ``send_message`` such data is a plain ``bytes`` object, so
+``decode(encode(x))`` round-trips without framing too.
 """
 
 from __future__ import annotations
 
-import base64
 import collections
 import json
 import math
@@ -24,7 +29,7 @@ from typing import Any, Callable
 
 from autograder import settings
 
-HEADER = struct.Struct(">Q")
+HEADER = struct.Struct(">QQ")  # length of the JSON part, length of the raw part
 MAX_MESSAGE_BYTES = 512 * 1024 * 1024
 MAX_DEPTH = 64
 
@@ -56,14 +61,15 @@ class Unencodable(Exception):
     """Raised by ``encode`` for a value that is not plain data (the worker turns it into a handle)."""
 
 
-def _b64(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
+def _raw(data: bytes) -> bytes:
+    """Binary data inside an encoded value: a ``bytes`` object, which ``send_message`` moves to the raw part."""
+    return data
 
 
-def _unb64(text: Any) -> bytes:
-    if not isinstance(text, str):
-        raise WireError("expected base64 text")
-    return base64.b64decode(text.encode("ascii"), validate=True)
+def _unraw(data: Any) -> bytes | memoryview:
+    if not isinstance(data, (bytes, memoryview)):
+        raise WireError("expected raw data")
+    return data
 
 
 def encode(value: Any, on_unencodable: Callable[[Any], Any] | None = None, _depth: int = 0) -> Any:
@@ -96,7 +102,7 @@ def encode(value: Any, on_unencodable: Callable[[Any], Any] | None = None, _dept
     if t is set or t is frozenset:
         return {"$set" if t is set else "$frozenset": [encode(v, on_unencodable, d) for v in value]}
     if t is bytes or t is bytearray:
-        return {"$bytes": _b64(bytes(value))}
+        return {"$bytes": _raw(bytes(value))}
     if t is complex:
         return {"$complex": [repr(value.real), repr(value.imag)]}
     np = sys.modules.get("numpy")
@@ -150,7 +156,7 @@ def _encode_ndarray(np: Any, arr: Any, depth: int = 0) -> dict:
         raise Unencodable(f"holding a numpy array of dtype {arr.dtype}, which cannot be checked")
     shape = list(arr.shape)  # before ascontiguousarray, which makes a 0-d array 1-d
     arr = np.ascontiguousarray(arr)
-    return {"$ndarray": {"dtype": arr.dtype.name, "shape": shape, "data": _b64(arr.tobytes())}}
+    return {"$ndarray": {"dtype": arr.dtype.name, "shape": shape, "data": _raw(arr.tobytes())}}
 
 
 def _encode_tensor(torch: Any, tensor: Any) -> dict:
@@ -167,7 +173,7 @@ def _encode_tensor(torch: Any, tensor: Any) -> dict:
         "$tensor": {
             "dtype": dtype,
             "shape": list(t.shape),
-            "data": _b64(raw.numpy().tobytes()),
+            "data": _raw(raw.numpy().tobytes()),
             "requires_grad": bool(tensor.requires_grad),
             "device": device,
         }
@@ -199,7 +205,7 @@ def decode(data: Any, resolve_handle: Callable[[dict], Any] | None = None, _dept
         items = (_hashable(decode(v, resolve_handle, d)) for v in _list(body))
         return set(items) if tag == "$set" else frozenset(items)
     if tag == "$bytes":
-        return _unb64(body)
+        return bytes(_unraw(body))
     if tag == "$int":
         return int(str(body))
     if tag == "$float":
@@ -252,7 +258,7 @@ def _decode_ndarray(body: dict) -> Any:
     if dtype not in NUMPY_DTYPES:
         raise WireError(f"refused dtype {dtype!r}")
     shape = tuple(int(s) for s in body["shape"])
-    raw = _unb64(body["data"])
+    raw = _unraw(body["data"])
     if len(raw) != math.prod(shape) * np.dtype(dtype).itemsize:
         raise WireError("array data does not match its shape")
     return np.frombuffer(raw, dtype=np.dtype(dtype)).reshape(shape).copy()
@@ -265,7 +271,7 @@ def _decode_tensor(body: dict) -> Any:
     if dtype not in TORCH_DTYPES:
         raise WireError(f"refused dtype {dtype!r}")
     shape = tuple(int(s) for s in body["shape"])
-    raw = bytearray(_unb64(body["data"]))
+    raw = bytearray(_unraw(body["data"]))
     storage_dtype = torch.int16 if dtype == "bfloat16" else getattr(torch, dtype)
     numel = math.prod(shape)
     if len(raw) != numel * storage_dtype.itemsize:
@@ -285,9 +291,25 @@ def _decode_tensor(body: dict) -> Any:
 # ---- framing -------------------------------------------------------------------------------------
 
 
+def frame(message: dict) -> bytes:
+    """One message as bytes on the wire: header, JSON, raw part."""
+    chunks: list[bytes] = []
+    offset = 0
+
+    def to_raw(value: Any) -> Any:
+        nonlocal offset
+        if not isinstance(value, bytes):
+            raise TypeError(f"{type(value).__name__} is not JSON data")
+        chunks.append(value)
+        offset += len(value)
+        return {"$raw": [offset - len(value), len(value)]}
+
+    payload = json.dumps(message, separators=(",", ":"), allow_nan=False, default=to_raw).encode("utf-8")
+    return b"".join([HEADER.pack(len(payload), offset), payload, *chunks])
+
+
 def send_message(fd: int, message: dict) -> None:
-    payload = json.dumps(message, separators=(",", ":"), allow_nan=False).encode("utf-8")
-    _write_all(fd, HEADER.pack(len(payload)) + payload)
+    _write_all(fd, frame(message))
 
 
 def _write_all(fd: int, data: bytes) -> None:
@@ -308,9 +330,28 @@ def read_exact(fd: int, n: int) -> bytes:
     return b"".join(chunks)
 
 
-def parse_payload(payload: bytes) -> dict:
+def parse_header(header: bytes) -> tuple[int, int]:
+    """(JSON length, raw length) from a message's header; refuses a message over the limit."""
+    json_length, raw_length = HEADER.unpack(header)
+    if json_length + raw_length > MAX_MESSAGE_BYTES:
+        raise WireError(f"message of {json_length + raw_length} bytes is over the limit")
+    return json_length, raw_length
+
+
+def parse_payload(payload: bytes, raw: bytes = b"") -> dict:
+    """The message in ``payload`` (JSON), its ``$raw`` references resolved into ``raw``."""
+    view = memoryview(raw)
+
+    def resolve(obj: dict) -> Any:
+        if len(obj) == 1 and "$raw" in obj:
+            where = obj["$raw"]
+            if not (isinstance(where, list) and len(where) == 2 and all(type(x) is int and x >= 0 for x in where) and where[0] + where[1] <= len(view)):
+                raise WireError("malformed raw reference")
+            return view[where[0] : where[0] + where[1]]
+        return obj
+
     try:
-        message = json.loads(payload.decode("utf-8"))
+        message = json.loads(payload.decode("utf-8"), object_hook=resolve)
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise WireError(f"malformed message: {exc}") from None
     if not isinstance(message, dict):
@@ -319,7 +360,5 @@ def parse_payload(payload: bytes) -> dict:
 
 
 def read_message(fd: int) -> dict:
-    (length,) = HEADER.unpack(read_exact(fd, HEADER.size))
-    if length > MAX_MESSAGE_BYTES:
-        raise WireError(f"message of {length} bytes is over the limit")
-    return parse_payload(read_exact(fd, length))
+    json_length, raw_length = parse_header(read_exact(fd, HEADER.size))
+    return parse_payload(read_exact(fd, json_length), read_exact(fd, raw_length))
