@@ -224,7 +224,8 @@ def iter_wikipedia_dump(source: str | os.PathLike | bytes) -> Iterator[Document]
 
     ``source`` is a path to the dump or the dump's bytes. It is
     bz2-compressed when it starts with the bytes :data:`BZ2_MAGIC`
-    (``b"BZh"``), otherwise it is plain XML. Read it incrementally
+    (``b"BZh"``), otherwise it is plain XML (which may begin with a UTF-8
+    byte-order mark, ``b"\xef\xbb\xbf"``). Read it incrementally
     (``xml.etree.ElementTree.iterparse`` on a file object, e.g. from
     ``bz2.open``) and clear every processed ``<page>`` element, so that
     memory stays flat however large the dump is: never read the whole file,
@@ -238,8 +239,9 @@ def iter_wikipedia_dump(source: str | os.PathLike | bytes) -> Iterator[Document]
     ``<contributor>`` inside it has yet another ``<id>``).
 
     A page is an article when its ``<ns>`` is ``0`` and it has no
-    ``<redirect>`` child; other pages (talk pages, user pages, redirects)
-    are skipped. For each article, in dump order, yield
+    ``<redirect>`` child; other pages (talk pages, user pages, redirects,
+    the virtual namespaces ``-1`` and ``-2``) are skipped. For each
+    article, in dump order, yield
 
     - ``id``: the page's ``<id>`` (a direct child of ``<page>``), as text;
     - ``title``: the ``<title>`` text;

@@ -82,7 +82,9 @@ def negative_sampling_distribution(counts: Sequence[float], power: float = 0.75)
     """The negative-sampling distribution of word2vec: P(i) proportional to counts[i] ** power.
 
     Returns a float64 array of shape ``(len(counts),)`` that sums to 1.
-    A zero count gives probability 0.
+    A zero count gives probability 0, whatever the power (also for
+    ``power=0``, which gives the uniform distribution over the words with a
+    non-zero count). Counts may be ints or floats.
 
     Raises ``ValueError`` if ``counts`` is empty, has a negative entry or
     sums to 0.
@@ -213,15 +215,20 @@ def train_skipgram(
     drawn from :func:`negative_sampling_distribution` of the vocabulary
     counts, loss :func:`sgns_loss` on shuffled minibatches of
     ``batch_size`` pairs, ``epochs`` passes over all pairs. Keep separate
-    input and output matrices (initialise the input vectors with small random
-    values, e.g. uniform in +-0.5/dim, and the output vectors with zeros).
-    Any gradient optimiser is fine (the reference uses ``torch.optim.Adam``
-    with learning rate ``lr``).
+    input and output matrices: initialise the input vectors uniformly in
+    ``[-0.5/dim, 0.5/dim]`` and the output vectors with zeros (so a word that
+    is never a center keeps its initial input vector). Optimise with
+    ``torch.optim.Adam`` (learning rate ``lr``, otherwise its defaults), one
+    step per minibatch.
 
     Returns ``(embeddings, vocab, losses)``: the input vectors as a float32
     numpy array of shape (len(vocab), dim), the vocabulary list, and the
-    mean training loss of each epoch (``epochs`` floats). The same arguments
-    give the same result.
+    mean training loss of each epoch (``epochs`` floats): the mean of the
+    per-example losses of the epoch, each computed before the update of its
+    batch (so with a single batch per epoch, ``losses[0]`` is the loss at the
+    initial vectors), and 0.0 for an epoch without any example (a corpus
+    whose sentences have a single word each). The same arguments give the
+    same result.
     """
     raise NotImplementedError("TODO: implement train_skipgram (see the docstring)")
 
@@ -311,10 +318,11 @@ def train_glove(
 
     Vocabulary from :func:`build_vocab`, counts from
     :func:`cooccurrence_matrix` (``window``), loss :func:`glove_loss`
-    (``x_max``, ``alpha``). Initialise vectors with small random values and
-    biases with zeros (seeded by ``seed``); any gradient optimiser is fine
-    (the reference takes one full-batch ``torch.optim.Adam`` step per epoch
-    with learning rate ``lr``).
+    (``x_max``, ``alpha``). Initialise ``w`` and ``w_ctx`` independently and
+    uniformly in ``[-0.5/dim, 0.5/dim]`` and the biases with zeros (seeded by
+    ``seed``; a word that co-occurs with nothing keeps its initial vectors).
+    Each epoch takes one full-batch ``torch.optim.Adam`` step (learning rate
+    ``lr``, otherwise its defaults) on all four parameter tensors.
 
     Returns ``(embeddings, vocab, losses)``: ``w + w_ctx`` as a float32 numpy
     array (len(vocab), dim), the vocabulary, and ``losses[e]``, the value of

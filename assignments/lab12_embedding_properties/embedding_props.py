@@ -36,17 +36,18 @@ ANALOGY_METHODS = ("3cosadd", "3cosmul")
 def read_word2vec_text(path: str | os.PathLike) -> tuple[list[str], np.ndarray]:
     """Read an embedding in the word2vec *text* format.
 
-    The file is UTF-8. Its first line is the header ``"<count> <dim>"`` (two
-    non-negative integers). Then come ``count`` lines ``word v1 v2 ... vd``:
+    The file is UTF-8. Its first line is the header ``"<count> <dim>"``: two
+    integers, ``count >= 0`` and ``dim >= 1``. Then come ``count`` lines
+    ``word v1 v2 ... vd``:
     fields are separated by whitespace (trailing spaces, as the original C
     tool writes them, are allowed), and blank lines are ignored.
 
     Returns ``(words, vectors)``: the words in file order, and a
     ``float32`` array of shape ``(count, dim)``. The header is not a word.
 
-    Raises ``ValueError`` if the header is not two integers, if a line does
-    not have exactly ``dim`` values, or if the number of vector lines is not
-    ``count``.
+    Raises ``ValueError`` if the header is not two such integers (a negative
+    number or ``dim = 0`` included), if a line does not have exactly ``dim``
+    values, or if the number of vector lines is not ``count``.
     """
     raise NotImplementedError("TODO: implement read_word2vec_text (see the docstring)")
 
@@ -80,8 +81,9 @@ def read_glove(path: str | os.PathLike) -> tuple[list[str], np.ndarray]:
 
     Returns ``(words, vectors)`` (``float32``, shape ``(n, d)``).
 
-    Raises ``ValueError`` if the file has no vectors or if a line has a
-    different number of values than the first.
+    Raises ``ValueError`` if the file has no vectors (no non-blank line, or
+    a first line with a word and no values) or if a line has a different
+    number of values than the first.
     """
     raise NotImplementedError("TODO: implement read_glove (see the docstring)")
 

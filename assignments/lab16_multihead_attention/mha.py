@@ -123,7 +123,9 @@ def build_attention_mask(
     Each mask contributes as follows (see the module docstring):
 
     * a bool mask contributes ``-inf`` where it is ``True`` (forbidden) and
-      ``0`` elsewhere; a float mask contributes its values;
+      ``0`` elsewhere; a float mask (of any floating dtype) contributes its
+      values, converted to ``dtype``; the two masks may have different
+      dtypes (one bool, one float);
     * ``attn_mask`` ``(L, S)`` applies to every batch element and head;
       ``(B * H, L, S)`` gives entry ``b * H + h`` to batch ``b``, head ``h``;
     * ``key_padding_mask`` ``(B, S)`` applies to every head and every query:
@@ -174,7 +176,10 @@ def attention_heads(
     ``Q_h K_h^T / sqrt(head_dim)`` for all heads at once; add the mask of
     :func:`build_attention_mask`; softmax over the keys; dropout on the
     weights (only if ``training`` and ``dropout_p > 0``, as
-    ``torch.nn.functional.dropout``); ``weights @ V_h``; merge the heads.
+    ``torch.nn.functional.dropout``: each weight of each head and batch
+    element is zeroed independently with probability ``dropout_p`` and the
+    kept ones are scaled by ``1 / (1 - dropout_p)``; when dropout is not
+    applied no random numbers are drawn); ``weights @ V_h``; merge the heads.
     No output projection here.
 
     With ``use_sdpa=True`` and ``need_weights=False`` the attention itself
@@ -202,8 +207,10 @@ def attention_heads(
     Returns:
         ``(output, weights)``: ``output`` ``(B, L, D)`` with the heads merged;
         ``weights`` as described above (after masking, softmax and dropout;
-        the weights actually multiplied with the values) or None when
-        ``need_weights`` is False.
+        the weights actually multiplied with the values, so in training mode
+        with ``dropout_p > 0`` they contain the dropout's zeros and scaling;
+        averaged over the heads after the dropout) or None when
+        ``need_weights`` is False. Both have the dtype of ``q``.
 
     Raises:
         ValueError: if ``q``, ``k`` or ``v`` is not 3-D; if their batch sizes
@@ -336,7 +343,8 @@ class MultiHeadAttention(nn.Module):
         Returns:
             ``(output, weights)``: ``output`` in the layout of ``query``;
             ``weights`` always batch first, or None when ``need_weights`` is
-            False.
+            False. A call changes neither the parameters nor the module's
+            mode (``training``).
 
         Raises:
             ValueError: as :func:`attention_heads`.
@@ -473,7 +481,8 @@ def compare_heads(
     Args:
         d_model: the model width; every entry of ``head_counts`` divides it.
         seq_len: the sequence length ``L`` (``= S``).
-        head_counts: the numbers of heads to compare.
+        head_counts: the numbers of heads to compare (any sequence of
+            ints; empty gives an empty list).
         batch_size: the batch size ``B``.
         bias: whether the projections have biases.
         repeats: how many timed passes per row (at least 1).

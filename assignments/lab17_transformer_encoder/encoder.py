@@ -113,7 +113,8 @@ class SinusoidalPositionalEncoding(nn.Module):
 
     Has no parameters and nothing in its ``state_dict`` (the table is
     computed, or cached in a buffer registered with ``persistent=False``), and
-    works for sequences of any length.
+    works for sequences of any length, in any order across calls (a cached
+    table must not limit a later, longer sequence or another dtype).
 
     Args:
         d_model: the number of features.
@@ -388,7 +389,8 @@ def encoder_forward(
     architecture that ``params`` determines is read from it:
 
     * ``num_layers`` = the number of distinct ``i`` in the keys
-      ``"layers.{i}...."`` (numbered ``0 .. num_layers-1``);
+      ``"layers.{i}...."`` (numbered ``0 .. num_layers-1`` and applied in
+      numeric order: ``layers.10`` comes after ``layers.9``);
     * ``d_model`` = ``x.shape[-1]``; ``dim_feedforward`` = the number of rows
       of ``"layers.0.linear1.weight"``;
     * ``bias`` = whether ``"layers.0.linear1.bias"`` is present;

@@ -91,9 +91,10 @@ def layer_norm_forward(
         A tensor with the shape and dtype of ``x``.
 
     Raises:
-        ValueError: if ``normalized_shape`` is empty, if the trailing
-            dimensions of ``x`` are not ``normalized_shape``, or if ``weight``
-            or ``bias`` is given with another shape.
+        ValueError: if ``normalized_shape`` is empty or holds a size below
+            1, if the trailing dimensions of ``x`` are not
+            ``normalized_shape``, or if ``weight`` or ``bias`` is given with
+            another shape.
     """
     raise NotImplementedError("TODO: two-pass mean and biased variance (in float32 for low precision), normalise, weight, bias")
 
@@ -340,26 +341,30 @@ def run_norm_experiment(path: str, steps: int = 60, seed: int = 0, lr: float = 1
     """Train the same tiny model with LayerNorm, RMSNorm and no norm; plot the losses.
 
     The model is a small pre-norm residual MLP built from *your*
-    ``LayerNorm`` / ``RMSNorm`` modules, or ``nn.Identity`` for ``"none"``.
-    Suggested (the tests do not check the architecture or the values, only
-    the table's shape, that the losses are finite and go down, and that the
-    seed makes the run reproducible): inputs of size 8, width 16, an input
-    ``nn.Linear(8, 16)``, two blocks ``x + fc2(gelu(fc1(norm(x))))`` with
-    ``fc1 = nn.Linear(16, 64)``, ``fc2 = nn.Linear(64, 16)``, a final norm and
-    an ``nn.Linear(16, 1)`` head; 128 examples ``x = 5 + 4 * randn(8)`` (a
-    large mean and spread, so the norms matter) with regression targets
-    ``sin(2 * ((x - 5) / 4) @ v)`` for a random vector ``v``.
+    ``LayerNorm`` / ``RMSNorm`` modules (default ``eps``), or ``nn.Identity``
+    for ``"none"``. Everything is fixed, so that a run can be compared with a
+    run of the same recipe on torch's own norms:
 
-    All three runs use the same data and the same initial linear weights,
-    both determined by ``seed`` alone (re-seed the global torch RNG with
-    ``seed`` before building each model; draw the data from a
-    ``torch.Generator`` seeded with ``seed``), and the same optimiser (Adam
-    with learning rate ``lr``, full batch, MSE loss) for ``steps`` steps.
+    * data, the same for all three runs: ``g = torch.Generator().manual_seed(seed)``;
+      ``inputs = 5 + 4 * torch.randn(128, 8, generator=g)`` (a large mean and
+      spread, so the norms matter), then ``v = torch.randn(8, 1, generator=g) / sqrt(8)``;
+      ``targets = sin(2 * ((inputs - 5) / 4) @ v)``, shape ``(128, 1)``;
+    * model, rebuilt for each norm right after ``torch.manual_seed(seed)``,
+      its modules created in this order: ``nn.Linear(8, 16)``; two blocks
+      ``h -> h + fc2(gelu(fc1(norm(h))))`` (exact GELU), each creating its
+      ``norm``, then ``fc1 = nn.Linear(16, 64)``, then ``fc2 = nn.Linear(64, 16)``;
+      a final ``norm``; an ``nn.Linear(16, 1)`` head. The norms draw no random
+      numbers, so all three models start from the same linear weights;
+    * training: ``torch.optim.Adam(model.parameters(), lr=lr)``, ``steps``
+      full-batch steps on the MSE loss (``nn.functional.mse_loss``), a fresh
+      model and optimiser for each norm.
+
     Keep it small: the whole call with ``steps=20`` should take well under a
     second or two.
 
-    The loss curves (one line per norm, loss against step, labelled with the
-    norm's name) are saved as a PNG image at ``path`` with matplotlib's Agg
+    The loss curves (one line per norm, each in its own colour, loss against
+    step, labelled with the norm's name) are saved as a PNG image of 600 x 400
+    pixels (``figsize=(6, 4)`` at 100 dpi) at ``path`` with matplotlib's Agg
     backend (no window is opened). ``path``'s folder must exist.
 
     Args:
@@ -375,7 +380,8 @@ def run_norm_experiment(path: str, steps: int = 60, seed: int = 0, lr: float = 1
         (list of ``steps`` floats: the training loss *before* each step),
         ``"final_loss"`` (float: the loss after the last step) and
         ``"seconds"`` (float: wall time of that run's training loop). The same
-        seed gives the same losses.
+        seed gives the same losses, whatever the state of torch's global
+        random number generator before the call.
 
     Raises:
         ValueError: if ``steps < 1``.

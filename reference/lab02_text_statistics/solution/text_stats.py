@@ -68,11 +68,14 @@ def words(text: str) -> list[str]:
     """The words of ``text``, lower-cased, in order of appearance.
 
     A word is a non-overlapping, leftmost-longest match of :data:`WORD_PATTERN`
-    (``re.findall(WORD_PATTERN, text)``): one or more letters or digits (any
-    script; the underscore is *not* a letter), optionally followed by more
-    groups of one joiner -- apostrophe ``'``, right single quote ``’`` or
-    hyphen ``-`` -- and one or more letters or digits. Each word is then
-    lower-cased with ``str.lower()``; joiners are kept as they are.
+    (``re.findall(WORD_PATTERN, text)``): one or more letters or digits
+    (characters ``c`` for which ``c.isalnum()`` is true, in any script:
+    ``é``, ``λ``, ``я``, ``日``, ``٣``; the underscore is *not* one),
+    optionally followed by more groups of one joiner -- apostrophe ``'``,
+    right single quote ``’`` or hyphen ``-`` -- and one or more letters or
+    digits. Each word is found first and then lower-cased with
+    ``str.lower()`` (not ``str.casefold()``: ``"Straße"`` -> ``["straße"]``);
+    joiners are kept as they are.
 
     Examples: ``"Don't"`` -> ``["don't"]``; ``"well-known"`` -> ``["well-known"]``;
     ``"'quoted'"`` -> ``["quoted"]``; ``"a--b"`` -> ``["a", "b"]``;
@@ -93,11 +96,14 @@ def split_sentences(text: str) -> list[str]:
 
     1. the run is a single ``.`` and the token that ends with it is an
        abbreviation: the token is the text from the previous whitespace (or
-       the start of the text) up to and including the period, with leading
-       :data:`OPENING_PUNCTUATION` removed, lower-cased, and found in
-       :data:`ABBREVIATIONS` (``"Dr."``, ``"(e.g."`` and ``"DR."`` all are); or
+       the start of the text) up to and including the period, with all
+       leading :data:`OPENING_PUNCTUATION` characters removed
+       (``str.lstrip``), lower-cased, and found in :data:`ABBREVIATIONS`
+       (``"Dr."``, ``"(e.g."``, ``"(“Mr."`` and ``"DR."`` all are; ``"Dr!"``
+       and ``"Dr..."`` are not, their run is not a single ``.``); or
     2. the next non-whitespace character after it is a lower-case letter
-       (``str.islower()``), e.g. ``'"Stop!" he said.'`` or ``"I was... tired."``.
+       (``str.islower()``, any script: ``é``, ``λ``), e.g.
+       ``'"Stop!" he said.'`` or ``"I was... tired."``.
 
     Consequences: a period inside a token (``3.14``, ``example.com``) never
     ends a sentence; ``"..."`` and ``"…"`` end one unless rule 2 applies;

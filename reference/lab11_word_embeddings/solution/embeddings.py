@@ -67,7 +67,8 @@ def build_vocab(corpus: Corpus, min_count: int = 1) -> tuple[list[str], list[int
     if min_count < 1:
         raise ValueError("min_count must be >= 1")
     counts = Counter(token for sentence in corpus for token in sentence)
-    kept = sorted((item for item in counts.items() if item[1] >= min_count), key=lambda wc: (-wc[1], wc[0]))
+    kept = sorted(item for item in counts.items() if item[1] >= min_count)  # alphabetical ...
+    kept.sort(key=lambda wc: wc[1], reverse=True)  # ... then by decreasing count (a stable sort)
     return [w for w, _ in kept], [c for _, c in kept]
 
 
@@ -87,15 +88,17 @@ def negative_sampling_distribution(counts: Sequence[float], power: float = 0.75)
     """The negative-sampling distribution of word2vec: P(i) proportional to counts[i] ** power.
 
     Returns a float64 array of shape ``(len(counts),)`` that sums to 1.
-    A zero count gives probability 0.
+    A zero count gives probability 0, whatever the power (also for
+    ``power=0``, which gives the uniform distribution over the words with a
+    non-zero count). Counts may be ints or floats.
 
     Raises ``ValueError`` if ``counts`` is empty, has a negative entry or
     sums to 0.
     """
     c = np.asarray(counts, dtype=np.float64)
-    if c.ndim != 1 or c.size == 0 or (c < 0).any() or c.sum() == 0:
-        raise ValueError("counts must be a non-empty 1-D sequence of non-negative numbers, not all zero")
-    weights = c**power
+    if (c < 0).any() or not c.any():
+        raise ValueError("counts must be a non-empty sequence of non-negative numbers, not all zero")
+    weights = np.where(c > 0, c, 1.0) ** power * (c > 0)
     return weights / weights.sum()
 
 
@@ -112,13 +115,12 @@ def sample_negatives(probs: np.ndarray, size: int | tuple[int, ...], seed: int) 
     to 1 (within 1e-6).
     """
     p = np.asarray(probs, dtype=np.float64)
-    if p.ndim != 1 or p.size == 0 or (p < 0).any() or abs(p.sum() - 1.0) > 1e-6:
+    if (p < 0).any() or abs(p.sum() - 1.0) > 1e-6:
         raise ValueError("probs must be a probability vector")
     rng = np.random.default_rng(seed)
     cdf = np.cumsum(p)
-    cdf /= cdf[-1]
-    idx = np.searchsorted(cdf, rng.random(size), side="right")
-    return np.minimum(idx, p.size - 1).astype(np.int64)
+    cdf /= cdf[-1]  # exactly 1 at the end, and rng.random() < 1: the index is at most len(p) - 1
+    return np.searchsorted(cdf, rng.random(size), side="right").astype(np.int64)
 
 
 # ---- word2vec: skip-gram and CBOW --------------------------------------------------------------
@@ -147,7 +149,7 @@ def skipgram_pairs(sentences: Sequence[Sequence[int]], window: int) -> np.ndarra
         for j in range(max(0, i - window), min(len(s), i + window + 1))
         if j != i
     ]
-    return np.array(pairs, dtype=np.int64).reshape(-1, 2)
+    return np.array(pairs, dtype=np.int64).reshape(len(pairs), 2)
 
 
 def sgns_loss(
@@ -171,9 +173,9 @@ def sgns_loss(
     Compute it stably (``torch.nn.functional.logsigmoid``).
     """
     v = w_in[centers]  # (B, D)
-    positive = (w_out[contexts] * v).sum(-1)  # (B,)
+    positive = (w_out[contexts] * v).sum(1)  # (B,)
     negative = torch.einsum("bkd,bd->bk", w_out[negatives], v)  # (B, K)
-    return -(F.logsigmoid(positive) + F.logsigmoid(-negative).sum(-1)).mean()
+    return -(F.logsigmoid(positive) + F.logsigmoid(-negative).sum(1)).mean()
 
 
 def sgns_step(
@@ -193,12 +195,12 @@ def sgns_step(
     Everything is given, including the negatives, so the result is
     deterministic.
     """
-    B = centers.shape[0]
+    B = len(centers)
     v = w_in[centers]  # (B, D)
     u_pos = w_out[contexts]  # (B, D)
     u_neg = w_out[negatives]  # (B, K, D)
     # d(-log sigmoid(x))/dx = sigmoid(x) - 1; d(-log sigmoid(-x))/dx = sigmoid(x)
-    g_pos = (torch.sigmoid((u_pos * v).sum(-1)) - 1) / B  # (B,)
+    g_pos = (torch.sigmoid((u_pos * v).sum(1)) - 1) / B  # (B,)
     g_neg = torch.sigmoid(torch.einsum("bkd,bd->bk", u_neg, v)) / B  # (B, K)
     grad_v = g_pos[:, None] * u_pos + torch.einsum("bk,bkd->bd", g_neg, u_neg)
     grad_u_pos = g_pos[:, None] * v
@@ -234,28 +236,35 @@ def cbow_loss(
 
     Raises ``ValueError`` if some example has no real context word.
     """
-    mask = context_mask.to(w_in.dtype)
-    n_real = mask.sum(-1)
-    if bool((n_real == 0).any()):
+    if not bool(context_mask.any(1).all()):
         raise ValueError("every example needs at least one context word")
-    h = (w_in[context_ids] * mask[..., None]).sum(1) / n_real[:, None]  # (B, D)
-    positive = (w_out[targets] * h).sum(-1)
+    mask = context_mask.to(w_in.dtype)
+    h = (w_in[context_ids] * mask[..., None]).sum(1) / mask.sum(1)[:, None]  # (B, D)
+    positive = (w_out[targets] * h).sum(1)
     negative = torch.einsum("bkd,bd->bk", w_out[negatives], h)
-    return -(F.logsigmoid(positive) + F.logsigmoid(-negative).sum(-1)).mean()
+    return -(F.logsigmoid(positive) + F.logsigmoid(-negative).sum(1)).mean()
 
 
 def _cbow_examples(sentences: list[list[int]], window: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Padded context ids (N, 2w), their mask and the targets, for positions with a context."""
-    ids, masks, targets = [], [], []
+    """Padded context ids (N, C), their mask and the targets, for positions with a context.
+
+    The windows come from :func:`skipgram_pairs` run on the positions of each
+    sentence: its rows (i, j) list the context positions j of each position i."""
+    contexts, targets = [], []
     for s in sentences:
+        positions = skipgram_pairs([list(range(len(s)))], window)
         for i, t in enumerate(s):
-            ctx = [s[j] for j in range(max(0, i - window), min(len(s), i + window + 1)) if j != i]
+            ctx = [s[j] for j in positions[positions[:, 0] == i, 1]]
             if ctx:
-                pad = 2 * window - len(ctx)
-                ids.append(ctx + [0] * pad)
-                masks.append([True] * len(ctx) + [False] * pad)
+                contexts.append(ctx)
                 targets.append(t)
-    return np.array(ids, dtype=np.int64), np.array(masks, dtype=bool), np.array(targets, dtype=np.int64)
+    width = max(map(len, contexts), default=0)
+    ids = np.zeros((len(contexts), width), dtype=np.int64)
+    mask = np.zeros((len(contexts), width), dtype=bool)
+    for row, ctx in enumerate(contexts):
+        ids[row, : len(ctx)] = ctx
+        mask[row, : len(ctx)] = True
+    return ids, mask, np.array(targets, dtype=np.int64)
 
 
 def _train_word2vec(corpus, cbow, dim, epochs, window, negatives, lr, batch_size, seed, min_count):
@@ -276,11 +285,11 @@ def _train_word2vec(corpus, cbow, dim, epochs, window, negatives, lr, batch_size
     else:
         pairs = torch.from_numpy(skipgram_pairs(sentences, window))
         data = (pairs[:, 0], pairs[:, 1])
-    n = len(data[0])
+    n = len(targets) if cbow else len(pairs)
+    all_negatives = torch.from_numpy(sample_negatives(probs, (epochs, n, negatives), seed))
     losses = []
-    for _ in range(epochs):
+    for negs in all_negatives:
         order = torch.from_numpy(rng.permutation(n))
-        negs = torch.from_numpy(sample_negatives(probs, (n, negatives), int(rng.integers(2**32))))
         total = 0.0
         for start in range(0, n, batch_size):
             batch = order[start : start + batch_size]
@@ -293,7 +302,7 @@ def _train_word2vec(corpus, cbow, dim, epochs, window, negatives, lr, batch_size
             loss.backward()
             optimizer.step()
             total += loss.item() * len(batch)
-        losses.append(total / max(n, 1))
+        losses.append(total / n if n else 0.0)
     return w_in.detach().numpy().astype(np.float32), vocab, losses
 
 
@@ -315,15 +324,20 @@ def train_skipgram(
     drawn from :func:`negative_sampling_distribution` of the vocabulary
     counts, loss :func:`sgns_loss` on shuffled minibatches of
     ``batch_size`` pairs, ``epochs`` passes over all pairs. Keep separate
-    input and output matrices (initialise the input vectors with small random
-    values, e.g. uniform in +-0.5/dim, and the output vectors with zeros).
-    Any gradient optimiser is fine (the reference uses ``torch.optim.Adam``
-    with learning rate ``lr``).
+    input and output matrices: initialise the input vectors uniformly in
+    ``[-0.5/dim, 0.5/dim]`` and the output vectors with zeros (so a word that
+    is never a center keeps its initial input vector). Optimise with
+    ``torch.optim.Adam`` (learning rate ``lr``, otherwise its defaults), one
+    step per minibatch.
 
     Returns ``(embeddings, vocab, losses)``: the input vectors as a float32
     numpy array of shape (len(vocab), dim), the vocabulary list, and the
-    mean training loss of each epoch (``epochs`` floats). The same arguments
-    give the same result.
+    mean training loss of each epoch (``epochs`` floats): the mean of the
+    per-example losses of the epoch, each computed before the update of its
+    batch (so with a single batch per epoch, ``losses[0]`` is the loss at the
+    initial vectors), and 0.0 for an epoch without any example (a corpus
+    whose sentences have a single word each). The same arguments give the
+    same result.
     """
     return _train_word2vec(corpus, False, dim, epochs, window, negatives, lr, batch_size, seed, min_count)
 
@@ -368,7 +382,7 @@ def cooccurrence_matrix(corpus: Corpus, vocab: Sequence[str], window: int) -> np
     X = np.zeros((len(vocab), len(vocab)))
     for s in encode(corpus, vocab):
         s = np.asarray(s, dtype=np.int64)
-        for d in range(1, min(window, len(s) - 1) + 1):
+        for d in range(1, window + 1):  # distances past the sentence's end add nothing
             np.add.at(X, (s[:-d], s[d:]), 1.0 / d)
             np.add.at(X, (s[d:], s[:-d]), 1.0 / d)
     return X
@@ -381,7 +395,7 @@ def glove_weight(x: np.ndarray, x_max: float = 100.0, alpha: float = 0.75) -> np
     shape): f(x) = min(1, (x / x_max) ** alpha) for x > 0 and f(0) = 0.
     """
     x = np.asarray(x, dtype=np.float64)
-    return np.minimum(1.0, (np.maximum(x, 0.0) / x_max) ** alpha)
+    return np.minimum(1.0, (x / x_max) ** alpha)
 
 
 def glove_loss(
@@ -407,7 +421,7 @@ def glove_loss(
     i, j = torch.nonzero(X > 0, as_tuple=True)
     x = X[i, j]
     f = torch.clamp((x / x_max) ** alpha, max=1.0)
-    err = (w[i] * w_ctx[j]).sum(-1) + b[i] + b_ctx[j] - torch.log(x)
+    err = (w[i] * w_ctx[j]).sum(1) + b[i] + b_ctx[j] - torch.log(x)
     return (f * err**2).sum()
 
 
@@ -426,10 +440,11 @@ def train_glove(
 
     Vocabulary from :func:`build_vocab`, counts from
     :func:`cooccurrence_matrix` (``window``), loss :func:`glove_loss`
-    (``x_max``, ``alpha``). Initialise vectors with small random values and
-    biases with zeros (seeded by ``seed``); any gradient optimiser is fine
-    (the reference takes one full-batch ``torch.optim.Adam`` step per epoch
-    with learning rate ``lr``).
+    (``x_max``, ``alpha``). Initialise ``w`` and ``w_ctx`` independently and
+    uniformly in ``[-0.5/dim, 0.5/dim]`` and the biases with zeros (seeded by
+    ``seed``; a word that co-occurs with nothing keeps its initial vectors).
+    Each epoch takes one full-batch ``torch.optim.Adam`` step (learning rate
+    ``lr``, otherwise its defaults) on all four parameter tensors.
 
     Returns ``(embeddings, vocab, losses)``: ``w + w_ctx`` as a float32 numpy
     array (len(vocab), dim), the vocabulary, and ``losses[e]``, the value of
@@ -553,8 +568,8 @@ def nearest_neighbours(embeddings: np.ndarray, vocab: Sequence[str], word: str, 
     if word not in vocab:
         raise KeyError(word)
     E = np.asarray(embeddings, dtype=np.float64)
-    norms = np.linalg.norm(E, axis=1)
-    unit = E / np.where(norms > 0, norms, 1.0)[:, None]
+    norms = np.linalg.norm(E, axis=1, keepdims=True)
+    unit = np.divide(E, norms, out=np.zeros_like(E), where=norms > 0)  # a zero vector stays 0
     i = vocab.index(word)
     sims = unit @ unit[i]
     order = [j for j in np.argsort(-sims, kind="stable") if j != i]
@@ -596,12 +611,10 @@ def plot_embeddings(embeddings: np.ndarray, words: Sequence[str], path: str) -> 
     import matplotlib.pyplot as plt
 
     xy = pca_2d(embeddings)
-    fig, ax = plt.subplots(figsize=(6, 6))
-    ax.scatter(xy[:, 0], xy[:, 1], s=12)
-    for (x, y), w in zip(xy, words):
-        ax.annotate(w, (x, y), fontsize=8, xytext=(2, 2), textcoords="offset points")
-    ax.set_xlabel("PC 1")
-    ax.set_ylabel("PC 2")
+    fig, ax = plt.subplots()
+    ax.scatter(*xy.T)
+    for point, w in zip(xy, words):
+        ax.annotate(w, point)
     fig.savefig(path, format="png")
     plt.close(fig)
     return path

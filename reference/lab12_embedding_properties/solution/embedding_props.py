@@ -45,38 +45,38 @@ def _parse_header(line: str) -> tuple[int, int]:
 
 
 def _parse_rows(lines, dim: int | None) -> tuple[list[str], np.ndarray]:
-    """Parse 'word v1 ... vd' lines (blank lines skipped); dim None: from the first row."""
+    """Parse 'word v1 ... vd' lines (blank lines skipped); dim None: the first line's number of values."""
     words: list[str] = []
     rows: list[list[float]] = []
     for line in lines:
         parts = line.split()
-        if not parts:
-            continue
-        if dim is None:
-            dim = len(parts) - 1
-            if dim < 1:
-                raise ValueError(f"line {line!r} has no vector")
-        if len(parts) != dim + 1:
-            raise ValueError(f"the line for {parts[0]!r} has {len(parts) - 1} values, expected {dim}")
-        words.append(parts[0])
-        rows.append([float(v) for v in parts[1:]])
-    return words, np.array(rows, dtype=np.float32).reshape(len(rows), dim or 0)
+        if parts:
+            words.append(parts[0])
+            rows.append([float(v) for v in parts[1:]])
+    if dim is None:
+        dim = len(rows[0]) if rows else 0
+        if not dim:
+            raise ValueError("the file holds no vectors (or its first line has no values)")
+    if any(len(row) != dim for row in rows):
+        raise ValueError(f"a line does not have {dim} values")
+    return words, np.array(rows, dtype=np.float32).reshape(len(rows), dim)
 
 
 def read_word2vec_text(path: str | os.PathLike) -> tuple[list[str], np.ndarray]:
     """Read an embedding in the word2vec *text* format.
 
-    The file is UTF-8. Its first line is the header ``"<count> <dim>"`` (two
-    non-negative integers). Then come ``count`` lines ``word v1 v2 ... vd``:
+    The file is UTF-8. Its first line is the header ``"<count> <dim>"``: two
+    integers, ``count >= 0`` and ``dim >= 1``. Then come ``count`` lines
+    ``word v1 v2 ... vd``:
     fields are separated by whitespace (trailing spaces, as the original C
     tool writes them, are allowed), and blank lines are ignored.
 
     Returns ``(words, vectors)``: the words in file order, and a
     ``float32`` array of shape ``(count, dim)``. The header is not a word.
 
-    Raises ``ValueError`` if the header is not two integers, if a line does
-    not have exactly ``dim`` values, or if the number of vector lines is not
-    ``count``.
+    Raises ``ValueError`` if the header is not two such integers (a negative
+    number or ``dim = 0`` included), if a line does not have exactly ``dim``
+    values, or if the number of vector lines is not ``count``.
     """
     with open(path, encoding="utf-8") as f:
         count, dim = _parse_header(f.readline())
@@ -104,24 +104,25 @@ def read_word2vec_binary(path: str | os.PathLike) -> tuple[list[str], np.ndarray
     ``count`` complete entries.
     """
     with open(path, "rb") as f:
-        data = f.read()
-    end = data.find(b"\n")
-    if end < 0:
+        header, newline, body = f.read().partition(b"\n")
+    if not newline:
         raise ValueError("no header line")
-    count, dim = _parse_header(data[:end].decode("utf-8"))
+    count, dim = _parse_header(header.decode("utf-8"))
     width = 4 * dim
     words: list[str] = []
     vectors = np.empty((count, dim), dtype=np.float32)
-    pos = end + 1
+    pos = 0
     for i in range(count):
-        while data[pos : pos + 1] == b"\n":
+        while body.startswith(b"\n", pos):
             pos += 1
-        space = data.find(b" ", pos)
-        if space <= pos or space + 1 + width > len(data):
-            raise ValueError(f"the file ends before entry {i + 1} of {count} is complete")
-        words.append(data[pos:space].decode("utf-8"))
-        vectors[i] = np.frombuffer(data, dtype="<f4", count=dim, offset=space + 1)
-        pos = space + 1 + width
+        space = body.find(b" ", pos)
+        if space == -1:
+            raise ValueError(f"the file ends before its {count} entries are complete")
+        words.append(body[pos:space].decode("utf-8"))
+        end = space + 1 + width
+        # a vector cut short raises ValueError here (its bytes are not dim float32 values)
+        vectors[i] = np.frombuffer(body[space + 1 : end], dtype="<f4")
+        pos = end
     return words, vectors
 
 
@@ -134,27 +135,19 @@ def read_glove(path: str | os.PathLike) -> tuple[list[str], np.ndarray]:
 
     Returns ``(words, vectors)`` (``float32``, shape ``(n, d)``).
 
-    Raises ``ValueError`` if the file has no vectors or if a line has a
-    different number of values than the first.
+    Raises ``ValueError`` if the file has no vectors (no non-blank line, or
+    a first line with a word and no values) or if a line has a different
+    number of values than the first.
     """
     with open(path, encoding="utf-8") as f:
-        words, vectors = _parse_rows(f, None)
-    if not words:
-        raise ValueError("the file holds no vectors")
-    return words, vectors
+        return _parse_rows(f, None)
 
 
 # ---- similarity, neighbours and analogies -----------------------------------------------------------------
 
 
-def _check_embedding(words, vectors) -> np.ndarray:
-    vectors = np.asarray(vectors, dtype=np.float64)
-    if vectors.ndim != 2 or vectors.shape[0] != len(words):
-        raise ValueError("vectors must have shape (len(words), d)")
-    return vectors
-
-
 def _unit_rows(vectors: np.ndarray) -> np.ndarray:
+    vectors = np.asarray(vectors, dtype=np.float64)
     return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
 
 
@@ -166,20 +159,14 @@ def _index(words, word: str) -> int:
 
 
 def _check_k(k) -> None:
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
+    if not isinstance(k, (int, np.integer)) or k < 1:
         raise ValueError("k must be an integer >= 1")
 
 
 def _top_k(words, scores: np.ndarray, exclude: set[int], k: int) -> list[tuple[str, float]]:
     """The k best (word, score) pairs outside ``exclude``; ties: lower index first."""
-    result = []
-    for i in np.argsort(-scores, kind="stable"):
-        if i in exclude:
-            continue
-        result.append((words[i], float(scores[i])))
-        if len(result) == k:
-            break
-    return result
+    best = [i for i in np.argsort(-scores, kind="stable") if i not in exclude][:k]
+    return [(words[i], float(scores[i])) for i in best]
 
 
 def nearest_neighbours(words: list[str], vectors: np.ndarray, word: str, k: int = 10) -> list[tuple[str, float]]:
@@ -196,7 +183,7 @@ def nearest_neighbours(words: list[str], vectors: np.ndarray, word: str, k: int 
     if ``k`` is not an integer >= 1.
     """
     _check_k(k)
-    unit = _unit_rows(_check_embedding(words, vectors))
+    unit = _unit_rows(vectors)
     i = _index(words, word)
     return _top_k(words, unit @ unit[i], {i}, k)
 
@@ -227,15 +214,25 @@ def analogy(
     if method not in ANALOGY_METHODS:
         raise ValueError(f"method must be one of {ANALOGY_METHODS}, not {method!r}")
     _check_k(k)
-    unit = _unit_rows(_check_embedding(words, vectors))
+    unit = _unit_rows(vectors)
     ia, ib, ic = (_index(words, w) for w in (a, b, c))
-    if method == "3cosadd":
-        target = unit[ib] - unit[ia] + unit[ic]
-        scores = unit @ (target / np.linalg.norm(target))
-    else:
-        shifted = (unit @ unit[[ia, ib, ic]].T + 1) / 2
-        scores = shifted[:, 1] * shifted[:, 2] / (shifted[:, 0] + EPSILON)
+    scores = _ANALOGY_SCORES[method](unit, unit[ia], unit[ib], unit[ic])
     return _top_k(words, scores, {ia, ib, ic}, k)
+
+
+def _cosadd(unit: np.ndarray, a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
+    target = b - a + c
+    return unit @ (target / np.linalg.norm(target))
+
+
+def _cosmul(unit: np.ndarray, a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
+    def s(y):
+        return (unit @ y + 1) / 2
+
+    return s(b) * s(c) / (s(a) + EPSILON)
+
+
+_ANALOGY_SCORES = {"3cosadd": _cosadd, "3cosmul": _cosmul}
 
 
 # ---- word-similarity evaluation ---------------------------------------------------------------------------
@@ -245,7 +242,7 @@ def _average_ranks(values: np.ndarray) -> np.ndarray:
     """Ranks 1..n; tied values share the mean of the ranks they occupy."""
     _, inverse, counts = np.unique(values, return_inverse=True, return_counts=True)
     ends = np.cumsum(counts)
-    return ((ends - counts + 1 + ends) / 2)[inverse]
+    return (ends - counts / 2)[inverse]  # the tie group's mean rank minus 1/2: Pearson ignores the shift
 
 
 def spearman_correlation(x, y) -> float:
@@ -261,14 +258,12 @@ def spearman_correlation(x, y) -> float:
     Raises ``ValueError`` if the lengths differ or are smaller than 2.
     """
     x, y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
-    if x.ndim != 1 or x.shape != y.shape or len(x) < 2:
-        raise ValueError("x and y must be 1-D sequences of the same length >= 2")
+    if len(x) != len(y) or len(x) < 2:
+        raise ValueError("x and y must be sequences of the same length >= 2")
     rx, ry = _average_ranks(x), _average_ranks(y)
     rx, ry = rx - rx.mean(), ry - ry.mean()
-    denominator = np.sqrt((rx @ rx) * (ry @ ry))
-    if denominator == 0:
-        return float("nan")
-    return float(np.clip(rx @ ry / denominator, -1.0, 1.0))
+    with np.errstate(invalid="ignore"):  # a constant input: 0 / 0 = nan
+        return float(rx @ ry / np.sqrt((rx @ rx) * (ry @ ry)))
 
 
 def evaluate_similarity(words: list[str], vectors: np.ndarray, pairs: list[tuple[str, str, float]]) -> dict:
@@ -285,7 +280,7 @@ def evaluate_similarity(words: list[str], vectors: np.ndarray, pairs: list[tuple
     the human scores over the used pairs, in the order given (``nan`` if fewer
     than 2 pairs are used, or either list is constant).
     """
-    unit = _unit_rows(_check_embedding(words, vectors))
+    unit = _unit_rows(vectors)
     position = {word: i for i, word in enumerate(words)}
     model, human = [], []
     for first, second, score in pairs:
@@ -345,16 +340,13 @@ def weat(
     """
     if not (X and Y and A and B) or len(X) != len(Y):
         raise ValueError("X and Y must be non-empty and equally large; A and B non-empty")
-    if permutations is not None and (isinstance(permutations, bool) or not isinstance(permutations, (int, np.integer)) or permutations < 1):
+    if permutations is not None and (not isinstance(permutations, (int, np.integer)) or permutations < 1):
         raise ValueError("permutations must be None or an integer >= 1")
-    unit = _unit_rows(_check_embedding(words, vectors))
+    unit = _unit_rows(vectors)
     position = {word: i for i, word in enumerate(words)}
 
     def rows(group):
-        try:
-            return unit[[position[w] for w in group]]
-        except KeyError as error:
-            raise KeyError(error.args[0]) from None
+        return unit[[position[w] for w in group]]  # KeyError for an unknown word
 
     targets = rows(list(X) + list(Y))
     association = (targets @ rows(A).T).mean(axis=1) - (targets @ rows(B).T).mean(axis=1)

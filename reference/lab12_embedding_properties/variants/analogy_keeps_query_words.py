@@ -6,7 +6,7 @@ def analogy(words, vectors, a, b, c, k=1, method="3cosadd"):
     if method not in ANALOGY_METHODS:
         raise ValueError(f"unknown method {method!r}")
     _check_k(k)
-    unit = _unit_rows(_check_embedding(words, vectors))
+    unit = _unit_rows(vectors)
     ia, ib, ic = (_index(words, w) for w in (a, b, c))
     if method == "3cosadd":
         target = unit[ib] - unit[ia] + unit[ic]

@@ -4,6 +4,6 @@ are never normalised), so long vectors look similar to everything."""
 
 def nearest_neighbours(words, vectors, word, k=10):
     _check_k(k)
-    vectors = _check_embedding(words, vectors)
+    vectors = np.asarray(vectors, dtype=np.float64)
     i = _index(words, word)
     return _top_k(words, vectors @ vectors[i], {i}, k)

@@ -5,7 +5,7 @@
 def weat(words, vectors, X, Y, A, B, permutations=None, seed=0):
     if not (X and Y and A and B) or len(X) != len(Y):
         raise ValueError("X and Y must be non-empty and equally large; A and B non-empty")
-    unit = _unit_rows(_check_embedding(words, vectors))
+    unit = _unit_rows(vectors)
     position = {word: i for i, word in enumerate(words)}
 
     def rows(group):

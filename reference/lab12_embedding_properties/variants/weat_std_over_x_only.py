@@ -6,7 +6,7 @@ _weat_reference = weat
 
 def weat(words, vectors, X, Y, A, B, permutations=None, seed=0):
     result = _weat_reference(words, vectors, X, Y, A, B, permutations, seed)
-    unit = _unit_rows(_check_embedding(words, vectors))
+    unit = _unit_rows(vectors)
     position = {word: i for i, word in enumerate(words)}
 
     def rows(group):

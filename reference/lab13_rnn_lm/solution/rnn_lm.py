@@ -104,7 +104,7 @@ def lstm_cell(
         z = z + bias_ih
     if bias_hh is not None:
         z = z + bias_hh
-    z_i, z_f, z_g, z_o = z.chunk(4, dim=-1)
+    z_i, z_f, z_g, z_o = z.chunk(4, dim=1)
     c_next = torch.sigmoid(z_f) * c + torch.sigmoid(z_i) * torch.tanh(z_g)
     h_next = torch.sigmoid(z_o) * torch.tanh(c_next)
     return h_next, c_next
@@ -114,11 +114,11 @@ def lstm_cell(
 
 
 class _Recurrent(nn.Module):
-    """Parameters shared by RNN and LSTM: ``gates`` blocks of ``hidden_size`` rows."""
+    """Parameters shared by RNN and LSTM: ``gates`` blocks of ``hidden_size`` rows (set by each subclass)."""
 
-    gates = 1
+    gates: int
 
-    def __init__(self, input_size: int, hidden_size: int, bias: bool = True) -> None:
+    def __init__(self, input_size: int, hidden_size: int, bias: bool) -> None:
         super().__init__()
         if input_size < 1 or hidden_size < 1:
             raise ValueError("input_size and hidden_size must be positive")
@@ -144,7 +144,8 @@ class _Recurrent(nn.Module):
             raise ValueError(f"expected input of shape (B, T, {self.input_size}), got {tuple(x.shape)}")
 
     def _zeros(self, x: torch.Tensor) -> torch.Tensor:
-        return x.new_zeros(1, x.shape[0], self.hidden_size)
+        """A zero state ``(B, H)`` for the batch of ``x``."""
+        return x.new_zeros(len(x), self.hidden_size)
 
 
 class RNN(_Recurrent):
@@ -181,7 +182,10 @@ class RNN(_Recurrent):
             ValueError: if ``x`` is not 3-D with ``I`` features.
         """
         self._check_input(x)
-        h = (self._zeros(x) if h0 is None else h0)[0]
+        if h0 is None:
+            h = self._zeros(x)
+        else:
+            (h,) = h0  # (1, B, H) -> (B, H)
         outputs = []
         for t in range(x.shape[1]):
             h = rnn_cell(x[:, t], h, *self._weights())
@@ -227,8 +231,9 @@ class LSTM(_Recurrent):
         """
         self._check_input(x)
         if state is None:
-            state = (self._zeros(x), self._zeros(x))
-        h, c = state[0][0], state[1][0]
+            h, c = self._zeros(x), self._zeros(x)
+        else:
+            (h,), (c,) = state  # each (1, B, H) -> (B, H)
         outputs = []
         for t in range(x.shape[1]):
             h, c = lstm_cell(x[:, t], h, c, *self._weights())
@@ -287,7 +292,7 @@ class RNNLanguageModel(nn.Module):
             raise ValueError("vocab_size, embed_dim and hidden_size must be positive")
         self.cell = cell
         self.embedding = nn.Embedding(vocab_size, embed_dim)
-        self.rnn = (RNN if cell == "rnn" else LSTM)(embed_dim, hidden_size)
+        self.rnn = {"rnn": RNN, "lstm": LSTM}[cell](embed_dim, hidden_size)
         self.head = nn.Linear(hidden_size, vocab_size)
 
     def forward(self, tokens: torch.Tensor, state: State | None = None) -> tuple[torch.Tensor, State]:
@@ -450,7 +455,7 @@ def temperature_probs(logits: torch.Tensor, temperature: float = 1.0) -> torch.T
 def _draw(logits: torch.Tensor, temperature: float, generator: torch.Generator) -> torch.Tensor:
     """One token per row of ``logits (B, V)`` from :func:`temperature_probs`."""
     probs = temperature_probs(logits.float(), temperature)
-    return torch.multinomial(probs, 1, generator=generator).squeeze(-1)
+    return torch.multinomial(probs, 1, generator=generator).flatten()
 
 
 def sample_next(logits: torch.Tensor, temperature: float = 1.0, *, seed: int = 0) -> torch.Tensor:
@@ -501,7 +506,7 @@ def generate(
     Raises:
         ValueError: if ``prompt`` is empty, ``num_tokens < 0`` or ``temperature < 0``.
     """
-    if len(prompt) == 0:
+    if not len(prompt):
         raise ValueError("the prompt must not be empty")
     if num_tokens < 0 or temperature < 0:
         raise ValueError("num_tokens and temperature must be >= 0")

@@ -93,7 +93,7 @@ def cell_weights(cell: nn.Module) -> tuple:
     return tuple(p.detach() for p in (cell.weight_ih, cell.weight_hh, cell.bias_ih, cell.bias_hh))
 
 
-@pytest.mark.points(4)
+@pytest.mark.points(3)
 def test_rnn_cell_matches_torch(lab):
     """rnn_cell computes tanh(x W_ih^T + b_ih + h W_hh^T + b_hh) like nn.RNNCell, with and without biases."""
     cell = randomise(nn.RNNCell(I, H), seed=1)
@@ -104,7 +104,7 @@ def test_rnn_cell_matches_torch(lab):
     assert_close(lab.rnn_cell(x, h, w_ih, w_hh), no_bias, **F32, what="rnn_cell without biases")
 
 
-@pytest.mark.points(5)
+@pytest.mark.points(3)
 def test_lstm_cell_matches_torch(lab):
     """lstm_cell gives nn.LSTMCell's (h', c') with gate order i, f, g, o and both biases."""
     cell = randomise(nn.LSTMCell(I, H), seed=4)
@@ -119,7 +119,7 @@ def test_lstm_cell_matches_torch(lab):
 # ---- layers ---------------------------------------------------------------------------------------
 
 
-@pytest.mark.points(4)
+@pytest.mark.points(2)
 def test_parameters_named_like_torch(lab):
     """RNN and LSTM have nn.RNN / nn.LSTM's layer-0 parameter names and shapes (bias on and off)."""
     for kind, torch_cls, student_cls in (("RNN", nn.RNN, lab.RNN), ("LSTM", nn.LSTM, lab.LSTM)):
@@ -150,7 +150,7 @@ def compare_layer(lab, kind: str, with_state: bool, seed: int) -> None:
         assert_close(g, e.detach(), **F32, what=f"{kind} final {name} (shape (1, B, H))")
 
 
-LAYER_CASES = {"zero_state": (False, 3), "given_state": (True, 3)}
+LAYER_CASES = {"zero_state": (False, 2), "given_state": (True, 2)}
 
 
 @pytest.mark.parametrize("case", [pytest.param(c, marks=pytest.mark.points(p)) for c, (_, p) in LAYER_CASES.items()])
@@ -159,13 +159,13 @@ def test_rnn_matches_torch(lab, case):
     compare_layer(lab, "rnn", LAYER_CASES[case][0], seed=20)
 
 
-@pytest.mark.parametrize("case", [pytest.param(c, marks=pytest.mark.points(p + 1)) for c, (_, p) in LAYER_CASES.items()])
+@pytest.mark.parametrize("case", [pytest.param(c, marks=pytest.mark.points(p)) for c, (_, p) in LAYER_CASES.items()])
 def test_lstm_matches_torch(lab, case):
     """LSTM with nn.LSTM's weights (batch first) gives its output, h_n and c_n, from zeros and from a given (h0, c0)."""
     compare_layer(lab, "lstm", LAYER_CASES[case][0], seed=30)
 
 
-@pytest.mark.points(3)
+@pytest.mark.points(2)
 def test_layers_without_bias(lab):
     """RNN(bias=False) and LSTM(bias=False) match torch's bias-free layers."""
     x = randn(B, T, I, seed=40)
@@ -183,7 +183,7 @@ def oracle_grads(oracle: nn.Module, x, state, g):
     return out.detach(), x.grad, {n: p.grad for n, p in oracle.named_parameters()}
 
 
-@pytest.mark.parametrize("kind", [pytest.param("rnn", marks=pytest.mark.points(4)), pytest.param("lstm", marks=pytest.mark.points(5))])
+@pytest.mark.parametrize("kind", [pytest.param("rnn", marks=pytest.mark.points(2)), pytest.param("lstm", marks=pytest.mark.points(3))])
 def test_gradients_match_torch(lab, kind):
     """Back-propagation through time (float64): input and parameter gradients match nn.RNN / nn.LSTM."""
     oracle = oracle_layer(kind, dtype=torch.float64, seed=50)
@@ -202,7 +202,7 @@ def test_gradients_match_torch(lab, kind):
 # ---- the language model ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("cell", [pytest.param("rnn", marks=pytest.mark.points(3)), pytest.param("lstm", marks=pytest.mark.points(4))])
+@pytest.mark.parametrize("cell", [pytest.param("rnn", marks=pytest.mark.points(2)), pytest.param("lstm", marks=pytest.mark.points(2))])
 def test_language_model_matches_torch(lab, cell):
     """RNNLanguageModel loads an embedding + nn.RNN/nn.LSTM + linear head state_dict and gives its logits and state."""
     oracle = oracle_lm(cell, seed=60)
@@ -236,7 +236,7 @@ def oracle_tbptt(oracle: OracleLM, tokens: torch.Tensor, window: int, state=None
 
 @pytest.mark.parametrize(
     "window",
-    [pytest.param(4, marks=pytest.mark.points(3), id="partial_last_window"), pytest.param(5, marks=pytest.mark.points(3), id="exact_windows")],
+    [pytest.param(4, marks=pytest.mark.points(2), id="partial_last_window"), pytest.param(5, marks=pytest.mark.points(2), id="exact_windows")],
 )
 def test_tbptt_losses_match_torch(lab, window):
     """tbptt_losses (LSTM model, float64): per-window mean losses, the final state and the gradient of detached windows."""
@@ -260,7 +260,7 @@ def test_tbptt_losses_match_torch(lab, window):
         assert_close(result.param_grads[name], expected, **F64_GRAD, what=f"the gradient of the summed window losses for {name}")
 
 
-@pytest.mark.points(6)
+@pytest.mark.points(3)
 def test_tbptt_state_detached_between_windows(lab):
     """Only the first window's loss depends on the initial state: later windows start from a detached state."""
     m = lab.RNNLanguageModel(V, E, H, cell="rnn")
@@ -281,7 +281,7 @@ def test_tbptt_state_detached_between_windows(lab):
             check(result.param_grads.get(name) is not None, f"window {w}'s loss has no gradient for {name}")
 
 
-@pytest.mark.points(7)
+@pytest.mark.points(3)
 def test_train_tbptt_overfits_tiny_corpus(lab):
     """train_tbptt drives an LSTM model's loss on a tiny corpus far down in 40 steps; its perplexity is near 1."""
     text = "the cat sat on the mat. the dog sat on the log. " * 2
@@ -302,7 +302,7 @@ def test_train_tbptt_overfits_tiny_corpus(lab):
 # ---- perplexity -----------------------------------------------------------------------------------
 
 
-@pytest.mark.points(5)
+@pytest.mark.points(2)
 def test_perplexity_matches_cross_entropy(lab):
     """perplexity is exp of the mean natural-log NLL per token, for (N, V) and (B, T, V) logits."""
     cases = [
@@ -317,7 +317,7 @@ def test_perplexity_matches_cross_entropy(lab):
         assert_close(got, expected, atol=0, rtol=1e-5, what=f"perplexity for logits of shape {tuple(logits.shape)}")
 
 
-@pytest.mark.points(2)
+@pytest.mark.points(1)
 def test_perplexity_of_uniform_logits_is_vocab_size(lab):
     """Uniform logits over V tokens have perplexity V, whatever the number of tokens."""
     for v, n in ((5, 40), (32, 3)):
@@ -327,7 +327,7 @@ def test_perplexity_of_uniform_logits_is_vocab_size(lab):
 # ---- temperature and sampling ---------------------------------------------------------------------
 
 
-@pytest.mark.points(4)
+@pytest.mark.points(2)
 def test_temperature_probs(lab):
     """temperature_probs is softmax(logits / T) for T in {0.5, 1, 2.5}, and one-hot at the argmax for T = 0."""
     logits = randn(4, V, seed=100) * 2
@@ -340,7 +340,7 @@ def frequencies(samples: torch.Tensor, v: int) -> torch.Tensor:
     return torch.bincount(samples.flatten(), minlength=v).double() / samples.numel()
 
 
-@pytest.mark.parametrize("temperature", [pytest.param(t, marks=pytest.mark.points(2)) for t in (1.0, 0.5, 2.0)])
+@pytest.mark.parametrize("temperature", [pytest.param(t, marks=pytest.mark.points(1)) for t in (1.0, 0.5, 2.0)])
 def test_sample_next_follows_softmax(lab, temperature):
     """sample_next's draws over 20000 rows have the frequencies of softmax(logits / T) (within 5 standard errors)."""
     logits = torch.tensor([1.5, 0.2, -0.7, 0.9, -2.0, 0.0])
@@ -352,7 +352,7 @@ def test_sample_next_follows_softmax(lab, temperature):
     check(bool(((frequencies(samples, 6) - p).abs() <= tolerance).all()), f"the sample frequencies at temperature {temperature} do not follow softmax(logits / T)")
 
 
-@pytest.mark.points(3)
+@pytest.mark.points(2)
 def test_sample_next_is_seeded(lab):
     """sample_next gives the same draws for the same seed and different draws for another seed."""
     logits = randn(300, V, seed=102)
@@ -361,7 +361,7 @@ def test_sample_next_is_seeded(lab):
     check(not torch.equal(torch.as_tensor(a), torch.as_tensor(c)), "two seeds gave identical draws for 300 rows")
 
 
-@pytest.mark.points(3)
+@pytest.mark.points(2)
 def test_low_temperature_is_argmax(lab):
     """At temperature 0 and 1e-3, sample_next returns the argmax of every row."""
     logits = randn(50, V, seed=103) * 3
@@ -379,7 +379,7 @@ def oracle_greedy(oracle: OracleLM, prompt: list[int], n: int) -> list[int]:
     return tokens[len(prompt) :]
 
 
-@pytest.mark.points(3)
+@pytest.mark.points(2)
 def test_generate_greedy_matches_torch(lab):
     """generate at temperature 0 and 1e-4 is greedy decoding of the torch model (new tokens only, as ints)."""
     oracle = randomise(OracleLM("lstm"), seed=110, scale=1.0)
@@ -393,7 +393,7 @@ def test_generate_greedy_matches_torch(lab):
     assert_equal(lab.generate(m, prompt, 0, seed=3), [], what="generate with num_tokens=0")
 
 
-@pytest.mark.points(3)
+@pytest.mark.points(2)
 def test_generate_is_seeded(lab):
     """generate returns the same tokens for the same seed; other seeds give other continuations."""
     oracle = randomise(OracleLM("rnn"), seed=120, scale=0.3)
@@ -406,7 +406,7 @@ def test_generate_is_seeded(lab):
     check(any(o != a for o in others), "other seeds gave the same continuation")
 
 
-@pytest.mark.points(3)
+@pytest.mark.points(2)
 def test_generate_first_token_follows_model(lab):
     """Over 1500 seeds, generate's first token has the frequencies of softmax(last logits / T) (T = 0.7)."""
     oracle = randomise(OracleLM("lstm"), seed=130, scale=0.5)
@@ -418,26 +418,463 @@ def test_generate_first_token_follows_model(lab):
     check(bool(((frequencies(firsts, V) - p).abs() <= tolerance).all()), "the first generated token does not follow softmax(logits / T)")
 
 
-# ---- input checks ---------------------------------------------------------------------------------
+# ---- cells: each bias alone, gradients for every argument ----------------------------------------
+
+
+def cell_formula(kind: str, x, h, c, w_ih, w_hh, b_ih, b_hh):
+    z = x @ w_ih.T + h @ w_hh.T
+    z = z + (0 if b_ih is None else b_ih) + (0 if b_hh is None else b_hh)
+    if kind == "rnn":
+        return torch.tanh(z)
+    z_i, z_f, z_g, z_o = z.chunk(4, dim=-1)
+    c_next = torch.sigmoid(z_f) * c + torch.sigmoid(z_i) * torch.tanh(z_g)
+    return torch.sigmoid(z_o) * torch.tanh(c_next), c_next
+
+
+@pytest.mark.parametrize("kind", [pytest.param("rnn", marks=pytest.mark.points(2)), pytest.param("lstm", marks=pytest.mark.points(2))])
+def test_cell_single_bias_and_gradients(lab, kind):
+    """rnn_cell / lstm_cell add each bias that is given (b_ih alone, b_hh alone) and are differentiable in every argument."""
+    rows = H if kind == "rnn" else 4 * H
+    d = torch.float64
+    x, h, c = randn(B, I, seed=150, dtype=d), randn(B, H, seed=151, dtype=d), randn(B, H, seed=152, dtype=d)
+    w_ih, w_hh = randn(rows, I, seed=153, dtype=d) * 0.6, randn(rows, H, seed=154, dtype=d) * 0.6
+    b_ih, b_hh = randn(rows, seed=155, dtype=d), randn(rows, seed=156, dtype=d) * 2
+
+    def call(*args):
+        return lab.rnn_cell(x, h, *args) if kind == "rnn" else lab.lstm_cell(x, h, c, *args)
+
+    for name, biases in (("b_ih only", (b_ih, None)), ("b_hh only", (None, b_hh)), ("no bias", (None, None))):
+        got, expected = call(w_ih, w_hh, *biases), cell_formula(kind, x, h, c, w_ih, w_hh, *biases)
+        for part, g, e in zip(("h'", "c'"), as_state_list(got), as_state_list(expected)):
+            assert_close(g, e, **F64, what=f"{kind}_cell {part} with {name}")
+    g_h, g_c = randn(B, H, seed=157, dtype=d), randn(B, H, seed=158, dtype=d)
+    if kind == "rnn":
+        args, names, grad_output = (x, h, w_ih, w_hh, b_ih, b_hh), ("x", "h", "weight_ih", "weight_hh", "bias_ih", "bias_hh"), g_h
+        result = lab.vjp(lab.rnn_cell, *args, grad_output=grad_output, wrt=tuple(range(6)))
+    else:
+        args, names, grad_output = (x, h, c, w_ih, w_hh, b_ih, b_hh), ("x", "h", "c", "weight_ih", "weight_hh", "bias_ih", "bias_hh"), (g_h, g_c)
+        result = lab.vjp(lab.lstm_cell, *args, grad_output=grad_output, wrt=tuple(range(7)))
+    leaves = [a.clone().requires_grad_(True) for a in args]
+    out = cell_formula(kind, *leaves) if kind == "lstm" else cell_formula(kind, leaves[0], leaves[1], None, *leaves[2:])
+    torch.autograd.backward(as_state_list(out), as_state_list(grad_output))
+    for name, got, leaf in zip(names, result.grads, leaves):
+        check(got is not None, f"{kind}_cell: no gradient flowed to {name}")
+        assert_close(got, leaf.grad, **F64_GRAD, what=f"{kind}_cell: the gradient for {name}")
+
+
+# ---- layers: initialisation, one step, gradients for the initial state ----------------------------
+
+
+@pytest.mark.points(2)
+def test_layer_initialisation_is_uniform(lab):
+    """RNN and LSTM parameters start uniform in [-1/sqrt(H), 1/sqrt(H)] (all inside, filling the range, uniform spread)."""
+    lab.manual_seed(3)
+    hidden = 100
+    bound = 1 / math.sqrt(hidden)
+    for kind, cls in (("RNN", lab.RNN), ("LSTM", lab.LSTM)):
+        for bias in (True, False):
+            values = torch.cat([v.flatten().double() for v in cls(3, hidden, bias=bias).state_dict().values()])
+            n = values.numel()
+            check(bool((values.abs() <= bound * (1 + 1e-6)).all()), f"{kind}(bias={bias}): a parameter lies outside [-1/sqrt(H), 1/sqrt(H)]")
+            check(float(values.abs().max()) >= 0.97 * bound, f"{kind}(bias={bias}): the parameters do not fill [-1/sqrt(H), 1/sqrt(H)]")
+            check(abs(float(values.mean())) <= 6 * bound / math.sqrt(3 * n), f"{kind}(bias={bias}): the parameters are not centred on 0")
+            std = float(values.std())
+            check(abs(std - bound / math.sqrt(3)) <= 0.05 * bound / math.sqrt(3), f"{kind}(bias={bias}): the spread is not that of a uniform distribution")
+
+
+@pytest.mark.points(2)
+def test_rnn_single_step_and_initial_state_gradient(lab):
+    """RNN on T = 1 from a given h0 (float64): output, h_n and the gradients for x, h0 and the parameters match nn.RNN."""
+    oracle = oracle_layer("rnn", dtype=torch.float64, seed=160)
+    m = student_layer(lab, "rnn", oracle.state_dict(), double=True)
+    for steps in (1, T):
+        x, h0 = randn(B, steps, I, seed=161, dtype=torch.float64), randn(1, B, H, seed=162, dtype=torch.float64)
+        g_out, g_h = randn(B, steps, H, seed=163, dtype=torch.float64), randn(1, B, H, seed=164, dtype=torch.float64)
+        result = lab.vjp(m, x, h0, grad_output=(g_out, g_h), wrt=(0, 1), params=True)
+        xl, hl = x.clone().requires_grad_(True), h0.clone().requires_grad_(True)
+        oracle.zero_grad()
+        out, h_n = oracle(xl, hl)
+        torch.autograd.backward([out, h_n], [g_out, g_h])
+        assert_close(result.output[0], out.detach(), **F64, what=f"RNN output (T={steps})")
+        assert_close(result.output[1], h_n.detach(), **F64, what=f"RNN h_n (T={steps})")
+        assert_close(result.grads[0], xl.grad, **F64_GRAD, what=f"the gradient for x (T={steps})")
+        check(result.grads[1] is not None, "no gradient flowed to h0")
+        assert_close(result.grads[1], hl.grad, **F64_GRAD, what=f"the gradient for h0 (T={steps})")
+        for name in PARAMS:
+            assert_close(result.param_grads[name], getattr(oracle, name).grad, **F64_GRAD, what=f"the gradient for {name} (T={steps})")
+
+
+@pytest.mark.points(1)
+def test_lstm_single_step(lab):
+    """LSTM on sequences of length T = 1 from a given (h0, c0) gives nn.LSTM's output, h_n and c_n."""
+    oracle = oracle_layer("lstm", seed=165)
+    m = student_layer(lab, "lstm", oracle.state_dict())
+    x, h0, c0 = randn(B, 1, I, seed=166), randn(1, B, H, seed=167), randn(1, B, H, seed=168)
+    expected_out, (expected_h, expected_c) = oracle(x, (h0, c0))
+    out, state = m(x, (h0, c0))
+    assert_close(out, expected_out.detach(), **F32, what="LSTM output (T=1)")
+    got = as_state_list(state)
+    check(len(got) == 2, "the LSTM state should be (h_n, c_n)")
+    assert_close(got[0], expected_h.detach(), **F32, what="LSTM h_n (T=1)")
+    assert_close(got[1], expected_c.detach(), **F32, what="LSTM c_n (T=1)")
+
+
+# ---- the language model: default cell, sizes, a differentiable state ------------------------------
+
+
+@pytest.mark.points(2)
+def test_language_model_default_cell_and_layout(lab):
+    """RNNLanguageModel's default cell is the LSTM; both cells have the documented state_dict keys and shapes."""
+    for cell, kwargs in (("lstm", {}), ("lstm", {"cell": "lstm"}), ("rnn", {"cell": "rnn"})):
+        expected = {k: tuple(v.shape) for k, v in OracleLM(cell).state_dict().items()}
+        got = {k: tuple(v.shape) for k, v in lab.RNNLanguageModel(V, E, H, **kwargs).state_dict().items()}
+        check(set(got) == set(expected), f"RNNLanguageModel({', '.join(f'{k}={v!r}' for k, v in kwargs.items()) or 'default cell'}): wrong state_dict keys")
+        check(got == expected, f"RNNLanguageModel({', '.join(f'{k}={v!r}' for k, v in kwargs.items()) or 'default cell'}): wrong parameter shapes")
+
+
+@pytest.mark.points(2)
+def test_language_model_state_is_differentiable(lab):
+    """The state returned by forward is not detached: gradients through logits and state match torch (float64, RNN)."""
+    oracle = randomise(OracleLM("rnn").double(), seed=170, scale=0.5)
+    m = lab.RNNLanguageModel(V, E, H, cell="rnn")
+    m.double()
+    m.load_state_dict(oracle.state_dict())
+    tokens, h0 = randint(V, B, 5, seed=171), randn(1, B, H, seed=172, dtype=torch.float64)
+    g_logits, g_h = randn(B, 5, V, seed=173, dtype=torch.float64), randn(1, B, H, seed=174, dtype=torch.float64)
+    result = lab.vjp(m, tokens, h0, grad_output=(g_logits, g_h), wrt=(1,), params=True)
+    hl = h0.clone().requires_grad_(True)
+    oracle.zero_grad()
+    logits, h_n = oracle(tokens, hl)
+    torch.autograd.backward([logits, h_n], [g_logits, g_h])
+    assert_close(result.output[0], logits.detach(), **F64, what="the logits from a given state")
+    assert_close(result.output[1], h_n.detach(), **F64, what="the returned state")
+    check(result.grads[0] is not None, "no gradient flowed to the initial state")
+    assert_close(result.grads[0], hl.grad, **F64_GRAD, what="the gradient for the initial state")
+    for name, p in oracle.named_parameters():
+        check(result.param_grads.get(name) is not None, f"no gradient for {name}")
+        assert_close(result.param_grads[name], p.grad, **F64_GRAD, what=f"the gradient for {name}")
+
+
+@pytest.mark.points(1)
+def test_detach_state(lab):
+    """detach_state keeps the values of a tensor or an (h, c) tuple, cuts the graph, and returns None for None."""
+    h, c = randn(1, B, H, seed=175), randn(1, B, H, seed=176)
+    assert_close(lab.detach_state(h), h, atol=0, rtol=0, what="detach_state of a tensor")
+    pair = lab.detach_state((h, c))
+    check(isinstance(pair, (tuple, list)) and len(pair) == 2, "detach_state of (h, c) should return a pair")
+    assert_close(pair[0], h, atol=0, rtol=0, what="detach_state((h, c))[0]")
+    assert_close(pair[1], c, atol=0, rtol=0, what="detach_state((h, c))[1]")
+    check(lab.detach_state(None) is None, "detach_state(None) should return None")
+    with pytest.raises(TypeError):  # the result must not depend on the input through autograd
+        lab.vjp(lab.detach_state, h, grad_output=torch.ones_like(h))
+
+
+# ---- TBPTT windows at the boundaries, and large logits --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "n, window, with_state",
+    [
+        pytest.param(9, 1, False, id="window_1", marks=pytest.mark.points(1)),
+        pytest.param(9, 8, True, id="one_window", marks=pytest.mark.points(1)),
+        pytest.param(9, 20, False, id="window_longer_than_stream", marks=pytest.mark.points(1)),
+        pytest.param(2, 3, True, id="two_tokens", marks=pytest.mark.points(1)),
+    ],
+)
+def test_tbptt_losses_window_boundaries(lab, n, window, with_state):
+    """tbptt_losses (RNN model, float64) at the window boundaries: ceil((N-1)/k) losses, the final state, the gradients."""
+    oracle = randomise(OracleLM("rnn").double(), seed=180, scale=0.5)
+    m = lab.RNNLanguageModel(V, E, H, cell="rnn")
+    m.double()
+    m.load_state_dict(oracle.state_dict())
+    tokens = randint(V, 2, n, seed=181)
+    h0 = randn(1, 2, H, seed=182, dtype=torch.float64) if with_state else None
+    expected_losses, expected_state, expected_params = oracle_tbptt(oracle, tokens, window, h0)
+    count = math.ceil((n - 1) / window)
+    args = (tokens, window, h0) if with_state else (tokens, window)
+    result = lab.vjp(m.tbptt_losses, *args, grad_output=(torch.ones(count, dtype=torch.float64), None), wrt=(), params=True)
+    losses, state = result.output
+    check(tuple(losses.shape) == (count,), f"tbptt_losses over N={n} with window={window} should return {count} losses")
+    assert_close(losses, expected_losses, **F64, what=f"the per-window losses (N={n}, window={window})")
+    assert_close(as_state_list(state)[0], expected_state, **F64, what="the final state")
+    for name, expected in expected_params.items():
+        assert_close(result.param_grads[name], expected, **F64_GRAD, what=f"the gradient for {name}")
+
+
+def large_logit_oracle(cell: str, seed: int, mode: str) -> OracleLM:
+    """A model whose logits are about 1000 in magnitude: every logit shifted by +-1000, or the head scaled by 1000."""
+    oracle = randomise(OracleLM(cell), seed=seed, scale=0.5)
+    with torch.no_grad():
+        if mode == "scaled":
+            oracle.head.weight.mul_(1000.0)
+            oracle.head.bias.mul_(1000.0)
+        else:
+            oracle.head.bias.add_(1000.0 if mode == "plus" else -1000.0)
+    return oracle
+
+
+@pytest.mark.parametrize("mode", [pytest.param(m, marks=pytest.mark.points(1)) for m in ("plus", "minus", "scaled")])
+def test_tbptt_losses_with_large_logits(lab, mode):
+    """tbptt_losses (float32) with logits of magnitude 1000 equals torch's cross_entropy (a stable log-softmax)."""
+    oracle = large_logit_oracle("lstm", 185, mode)
+    m = student_lm(lab, "lstm", oracle)
+    tokens = randint(V, 3, 11, seed=186)
+    with torch.no_grad():
+        expected = []
+        state = None
+        for s in range(0, 10, 4):
+            logits, state = oracle(tokens[:, s : min(s + 4, 10)], state)
+            expected.append(F.cross_entropy(logits.flatten(0, 1), tokens[:, s + 1 : min(s + 4, 10) + 1].flatten()))
+    losses, _ = m.tbptt_losses(tokens, 4)
+    losses = torch.as_tensor(losses)
+    check(bool(torch.isfinite(losses).all()), f"tbptt_losses is not finite for logits of magnitude 1000 ({mode}): shift by the max before exp")
+    assert_close(losses, torch.stack(expected), atol=2e-3, rtol=1e-4, what=f"the window losses with logits of magnitude 1000 ({mode})")
+
+
+# ---- train_tbptt against a seeded torch run ---------------------------------------------------------
+
+
+def oracle_train(oracle: OracleLM, tokens: torch.Tensor, window: int, epochs: int, lr: float, clip) -> list[float]:
+    """The documented loop: one Adam for the run, a zero state each epoch, detached between windows."""
+    optimizer = torch.optim.Adam(oracle.parameters(), lr=lr)
+    n, history = tokens.shape[1] - 1, []
+    for _ in range(epochs):
+        state = None
+        for s in range(0, n, window):
+            e = min(s + window, n)
+            logits, state = oracle(tokens[:, s:e], state)
+            loss = F.cross_entropy(logits.flatten(0, 1), tokens[:, s + 1 : e + 1].flatten())
+            optimizer.zero_grad()
+            loss.backward()
+            if clip is not None:
+                nn.utils.clip_grad_norm_(oracle.parameters(), clip)
+            optimizer.step()
+            state = tuple(t.detach() for t in state) if isinstance(state, tuple) else state.detach()
+            history.append(loss.item())
+    return history
+
+
+TRAIN_CASES = {
+    "lstm_clip": ("lstm", 13, 4, dict(epochs=3, lr=0.05, clip=1.0)),
+    "rnn_no_clip": ("rnn", 13, 5, dict(epochs=3, lr=0.03, clip=None)),
+    "lstm_small_clip": ("lstm", 10, 3, dict(epochs=2, lr=0.05, clip=0.05)),
+    "rnn_defaults": ("rnn", 12, 4, {}),  # large weights: gradient norms above the default clip of 1
+}
+
+
+@pytest.mark.parametrize(
+    "case",
+    [pytest.param(c, marks=pytest.mark.points(p)) for c, p in (("lstm_clip", 2), ("rnn_no_clip", 2), ("lstm_small_clip", 2), ("rnn_defaults", 1))],
+)
+def test_train_tbptt_matches_seeded_torch_run(lab, case):
+    """train_tbptt's per-step losses and final weights equal a seeded torch run (one Adam, zero state per epoch, clipping)."""
+    cell, n, window, kwargs = TRAIN_CASES[case]
+    oracle = randomise(OracleLM(cell).double(), seed=190, scale=2.0 if case == "rnn_defaults" else 0.5)
+    m = lab.RNNLanguageModel(V, E, H, cell=cell)
+    m.double()
+    m.load_state_dict(oracle.state_dict())
+    tokens = randint(V, 2, n, seed=191)
+    full = dict(epochs=1, lr=1e-2, clip=1.0)
+    full.update(kwargs)
+    expected = oracle_train(oracle, tokens, window, full["epochs"], full["lr"], full["clip"])
+    losses = lab.train_tbptt(model=m, tokens=tokens, window=window, **kwargs) if case == "rnn_defaults" else lab.train_tbptt(m, tokens, window, **kwargs)
+    check(isinstance(losses, list) and len(losses) == len(expected), f"train_tbptt should return {len(expected)} losses (epochs * windows)")
+    check(all(isinstance(x, float) for x in losses), "train_tbptt should return Python floats")
+    assert_close(losses, expected, atol=1e-7, rtol=1e-6, what="the per-step losses (compared with a seeded torch run)")
+    trained = m.state_dict()
+    for name, p in oracle.state_dict().items():
+        assert_close(trained[name], p, atol=1e-7, rtol=1e-6, what=f"the trained {name}")
+
+
+# ---- perplexity, temperature and sampling at the edges --------------------------------------------
+
+
+@pytest.mark.points(2)
+def test_perplexity_with_large_logits_and_dtypes(lab):
+    """perplexity is stable for float32 logits of magnitude 1000, takes float64 logits and a single (V,) position."""
+    base = randn(40, V, seed=200)
+    targets = randint(V, 40, seed=201)
+    expected = math.exp(F.cross_entropy(base.double(), targets).item())
+    for shift in (1000.0, -1000.0):
+        got = lab.perplexity(base + shift, targets)
+        check(isinstance(got, float) and math.isfinite(got), f"perplexity is not finite for logits shifted by {shift:+.0f}: shift by the max before exp")
+        assert_close(got, expected, atol=0, rtol=2e-3, what=f"perplexity of logits shifted by {shift:+.0f}")
+    big = randn(50, V, seed=202) * 1000
+    big_targets = big.argmax(-1)
+    big_targets[:2] = (big_targets[:2] + 1) % V
+    expected_big = math.exp(F.cross_entropy(big, big_targets).item())
+    assert_close(lab.perplexity(big, big_targets), expected_big, atol=0, rtol=1e-3, what="perplexity of logits scaled by 1000")
+    assert_close(lab.perplexity(base.double(), targets), expected, atol=0, rtol=1e-9, what="perplexity of float64 logits")
+    single = lab.perplexity(base[0], targets[0])
+    assert_close(single, math.exp(F.cross_entropy(base[:1].double(), targets[:1]).item()), atol=0, rtol=1e-5, what="perplexity of one (V,) position")
+
+
+@pytest.mark.points(2)
+def test_temperature_probs_large_logits_dtype_shape_ties(lab):
+    """temperature_probs is stable for logits of magnitude 1000, keeps shape and dtype, and is one-hot at the first maximum at T = 0."""
+    logits = randn(4, V, seed=205) * 1000
+    for t in (1.0, 0.5, 3.0):
+        got = lab.temperature_probs(logits, t)
+        check(bool(torch.isfinite(torch.as_tensor(got)).all()), f"temperature_probs is not finite for logits of magnitude 1000 (T={t}): shift by the max")
+        assert_close(got, torch.softmax(logits / t, dim=-1), atol=1e-6, rtol=1e-5, what=f"probabilities of logits x1000 at T={t}")
+    three_d = randn(2, 3, V, seed=206, dtype=torch.float64)
+    got = lab.temperature_probs(three_d, 1.5)
+    check(got.dtype == torch.float64 and tuple(got.shape) == (2, 3, V), "temperature_probs should keep the shape and dtype (float64) of the logits")
+    assert_close(got, torch.softmax(three_d / 1.5, dim=-1), **F64, what="probabilities of (2, 3, V) float64 logits")
+    greedy = lab.temperature_probs(three_d, 0.0)
+    check(greedy.dtype == torch.float64, "temperature_probs at T = 0 should keep the dtype of the logits")
+    ties = torch.tensor([[0.5, 2.0, 2.0, -1.0], [3.0, 3.0, 3.0, 3.0]])
+    assert_close(lab.temperature_probs(ties, 0.0), torch.tensor([[0.0, 1.0, 0.0, 0.0], [1.0, 0.0, 0.0, 0.0]]), atol=0, rtol=0, what="T = 0 with tied maxima (the first wins)")
+    vector = lab.temperature_probs(ties[0], 2.0)
+    assert_close(vector, torch.softmax(ties[0] / 2.0, dim=-1), **F32, what="probabilities of a (V,) vector")
+
+
+@pytest.mark.points(2)
+def test_sample_next_large_logits_defaults_and_ties(lab):
+    """sample_next follows softmax for logits shifted by +-1000, uses seed 0 by default, and takes the first maximum at T = 0."""
+    base = torch.tensor([1.5, 0.2, -0.7, 0.9, -2.0, 0.0])
+    n = 20000
+    p = torch.softmax(base.double(), dim=-1)
+    tolerance = 5 * torch.sqrt(p * (1 - p) / n) + 1e-3
+    for shift in (1000.0, -1000.0):
+        samples = lab.sample_next((base + shift).expand(n, -1).contiguous(), 1.0, seed=207)
+        check(bool(((frequencies(torch.as_tensor(samples), 6) - p).abs() <= tolerance).all()), f"draws from logits shifted by {shift:+.0f} do not follow softmax")
+    logits = randn(200, V, seed=208)
+    assert_close(lab.sample_next(logits, 1.0), lab.sample_next(logits, 1.0, seed=0), atol=0, rtol=0, what="draws with the default seed (0)")
+    ties = torch.tensor([[0.5, 2.0, 2.0, -1.0], [3.0, 3.0, 3.0, 3.0]])
+    assert_close(lab.sample_next(ties, 0.0, seed=1), torch.tensor([1, 0]), atol=0, rtol=0, what="greedy draws with tied maxima (the first wins)")
+    one = lab.sample_next(base, 0.0, seed=1)
+    check(torch.as_tensor(one).dtype == torch.int64 and int(one) == 0, "sample_next on (V,) logits should return a 0-d int64 tensor")
+
+
+# ---- generate: training mode, one generator for all steps -----------------------------------------
+
+
+@pytest.mark.points(2)
+def test_generate_keeps_training_mode_and_weights(lab):
+    """generate leaves the model's training mode as it was (train or eval) and its weights unchanged."""
+    oracle = randomise(OracleLM("lstm"), seed=210, scale=1.0)
+    m = student_lm(lab, "lstm", oracle)
+    expected = oracle_greedy(oracle, [3], 6)
+    before = {k: v.clone() for k, v in m.state_dict().items()}
+    for mode in (True, False, True):
+        m.train(mode)
+        got = lab.generate(m, [3], 6, 0.0, 4)
+        assert_equal(got, expected, what=f"greedy continuation of a one-token prompt (training={mode})")
+        check(m.training is mode, f"generate changed the model's training mode (it was {'train' if mode else 'eval'})")
+        lab.generate(m, [3, 1], 5, 1.0, 4)
+        check(m.training is mode, f"generate changed the model's training mode (it was {'train' if mode else 'eval'})")
+    after = m.state_dict()
+    for name, value in before.items():
+        assert_close(after[name], value, atol=0, rtol=0, what=f"{name} after generate")
+
+
+@pytest.mark.points(2)
+def test_generate_greedy_rnn(lab):
+    """generate at temperature 0 is greedy decoding of the torch model for an RNN cell too."""
+    oracle = randomise(OracleLM("rnn"), seed=215, scale=1.0)
+    m = student_lm(lab, "rnn", oracle)
+    for prompt in ([5], [2, 6, 0, 1]):
+        assert_equal(lab.generate(m, prompt, 10, 0.0, 0), oracle_greedy(oracle, prompt, 10), what=f"greedy continuation of {prompt} (RNN)")
+
+
+def uniform_model(lab, cell: str):
+    """A model whose logits are all 0 (head weight and bias zero): every step's distribution is uniform."""
+    oracle = randomise(OracleLM(cell), seed=220, scale=0.5)
+    with torch.no_grad():
+        oracle.head.weight.zero_()
+        oracle.head.bias.zero_()
+    return student_lm(lab, cell, oracle)
 
 
 @pytest.mark.points(3)
+def test_generate_draws_are_independent_across_steps(lab):
+    """One generator for all steps: from a uniform model the tokens of one run are uniform and consecutive draws independent."""
+    from scipy.stats import chi2
+
+    m = uniform_model(lab, "rnn")
+    runs = lab.map(lab.generate, [(m, [1, 2], 60, t, s) for s, t in ((0, 1.0), (1, 1.0), (2, 2.0), (3, 0.5))])
+    for tokens in runs:
+        check(len(tokens) == 60, "generate should return num_tokens tokens")
+    tokens = torch.tensor(runs)  # (4, 60)
+    n = tokens.numel()
+    counts = torch.bincount(tokens.flatten(), minlength=V).double()
+    stat = float(((counts - n / V) ** 2 / (n / V)).sum())
+    check(stat <= chi2.isf(1e-9, V - 1), "the generated tokens of a uniform model are not uniform: draw every step from one generator seeded once")
+    repeats = int((tokens[:, 1:] == tokens[:, :-1]).sum())
+    pairs = tokens[:, 1:].numel()
+    check(binomial_bound(repeats, pairs, 1 / V), "consecutive generated tokens repeat far too often: do not reseed the generator at every step")
+    # each step of one run draws anew: the 60 tokens of a run are not all alike
+    check(all(len(set(run)) > 1 for run in runs), "every token of a run is the same: do not reseed the generator at every step")
+
+
+def binomial_bound(count: int, n: int, p: float, sigmas: float = 6.0) -> bool:
+    return abs(count - n * p) <= sigmas * math.sqrt(n * p * (1 - p)) + 1
+
+
+# ---- input checks: each invalid call next to a valid one ------------------------------------------
+
+
+@pytest.mark.points(2)
 def test_invalid_inputs_raise_value_error(lab):
-    """Unknown cell kinds, bad shapes, windows, temperatures and prompts raise ValueError."""
+    """Unknown cell kinds, bad sizes, shapes, windows, epochs, temperatures, prompts raise ValueError; valid ones do not."""
     m = lab.RNNLanguageModel(V, E, H, cell="rnn")
     tokens = randint(V, 1, 8, seed=140)
     cases = {
-        "cell='gru'": lambda: lab.RNNLanguageModel(V, E, H, cell="gru"),
-        "RNN input without a batch axis": lambda: lab.RNN(I, H)(randn(T, I, seed=141)),
-        "LSTM input with the wrong feature size": lambda: lab.LSTM(I, H)(randn(B, T, I + 1, seed=142)),
-        "tbptt_losses with window=0": lambda: m.tbptt_losses(tokens, 0),
-        "train_tbptt with a 1-D token stream": lambda: lab.train_tbptt(m, tokens[0], 4),
-        "perplexity with mismatched targets": lambda: lab.perplexity(randn(4, V, seed=143), randint(V, 5, seed=144)),
-        "temperature_probs with a negative temperature": lambda: lab.temperature_probs(randn(V, seed=145), -1.0),
-        "sample_next with a negative temperature": lambda: lab.sample_next(randn(V, seed=146), -0.5, seed=0),
-        "generate with an empty prompt": lambda: lab.generate(m, [], 3),
+        "cell='gru'": (lambda: lab.RNNLanguageModel(V, E, H, cell="rnn"), lambda: lab.RNNLanguageModel(V, E, H, cell="gru")),
+        "vocab_size=0": (lambda: lab.RNNLanguageModel(1, E, H), lambda: lab.RNNLanguageModel(0, E, H)),
+        "embed_dim=0": (lambda: lab.RNNLanguageModel(V, 1, H), lambda: lab.RNNLanguageModel(V, 0, H)),
+        "hidden_size=0 (model)": (lambda: lab.RNNLanguageModel(V, E, 1, cell="rnn"), lambda: lab.RNNLanguageModel(V, E, 0, cell="rnn")),
+        "RNN(0, H)": (lambda: lab.RNN(1, H), lambda: lab.RNN(0, H)),
+        "LSTM(I, 0)": (lambda: lab.LSTM(I, 1), lambda: lab.LSTM(I, 0)),
+        "RNN input without a batch axis": (lambda: lab.RNN(I, H)(randn(1, T, I, seed=141)), lambda: lab.RNN(I, H)(randn(T, I, seed=141))),
+        "LSTM input with the wrong feature size": (lambda: lab.LSTM(I, H)(randn(B, T, I, seed=142)), lambda: lab.LSTM(I, H)(randn(B, T, I + 1, seed=142))),
+        "RNN input with too few features": (lambda: lab.RNN(300, 2)(randn(B, 2, 300, seed=148)), lambda: lab.RNN(I, H)(randn(B, T, I - 1, seed=148))),
+        "RNN input with an extra axis": (lambda: lab.RNN(I, H)(randn(B, 2, I, seed=149)), lambda: lab.RNN(I, H)(randn(1, B, 2, I, seed=149))),
+        "tbptt_losses with 3-D tokens": (lambda: m.tbptt_losses(tokens, 3), lambda: m.tbptt_losses(tokens[None], 3)),
+        "perplexity with targets of another shape (same size)": (
+            lambda: lab.perplexity(randn(2, 2, V, seed=150), randint(V, 2, 2, seed=151)),
+            lambda: lab.perplexity(randn(2, 2, V, seed=150), randint(V, 4, seed=151)),
+        ),
+        "perplexity with 2-D targets for (N, V) logits": (
+            lambda: lab.perplexity(randn(4, V, seed=152), randint(V, 4, seed=153)),
+            lambda: lab.perplexity(randn(4, V, seed=152), randint(V, 2, 2, seed=153)),
+        ),
+        "tbptt_losses with window=0": (lambda: m.tbptt_losses(tokens, 1), lambda: m.tbptt_losses(tokens, 0)),
+        "tbptt_losses with one token": (lambda: m.tbptt_losses(tokens[:, :2], 1), lambda: m.tbptt_losses(tokens[:, :1], 1)),
+        "train_tbptt with a 1-D token stream": (lambda: lab.train_tbptt(m, tokens, 4), lambda: lab.train_tbptt(m, tokens[0], 4)),
+        "train_tbptt with window=0": (lambda: lab.train_tbptt(m, tokens, 7), lambda: lab.train_tbptt(m, tokens, 0)),
+        "train_tbptt with epochs=0": (lambda: lab.train_tbptt(m, tokens, 4, epochs=1), lambda: lab.train_tbptt(m, tokens, 4, epochs=0)),
+        "perplexity with mismatched targets": (
+            lambda: lab.perplexity(randn(4, V, seed=143), randint(V, 4, seed=144)),
+            lambda: lab.perplexity(randn(4, V, seed=143), randint(V, 5, seed=144)),
+        ),
+        "temperature_probs with a negative temperature": (lambda: lab.temperature_probs(randn(V, seed=145), 0.0), lambda: lab.temperature_probs(randn(V, seed=145), -1.0)),
+        "sample_next with a negative temperature": (lambda: lab.sample_next(randn(V, seed=146), 0.0, seed=0), lambda: lab.sample_next(randn(V, seed=146), -0.5, seed=0)),
+        "sample_next with 3-D logits": (lambda: lab.sample_next(randn(2, V, seed=147), 1.0, seed=0), lambda: lab.sample_next(randn(1, 2, V, seed=147), 1.0, seed=0)),
+        "generate with an empty prompt": (lambda: lab.generate(m, [1], 3), lambda: lab.generate(m, [], 3)),
+        "generate with num_tokens=-1": (lambda: lab.generate(m, [1], 0), lambda: lab.generate(m, [1], -1)),
+        "generate with a negative temperature": (lambda: lab.generate(m, [1], 2, 0.0), lambda: lab.generate(m, [1], 2, -0.1)),
+        "generate of 0 tokens with a negative temperature": (lambda: lab.generate(m, [1], 0, 0.0), lambda: lab.generate(m, [1], 0, -0.5)),
     }
-    for what, call in cases.items():
+    for what, (valid, invalid) in cases.items():
+        try:
+            valid()
+        except Exception as error:  # noqa: BLE001 - any failure of the valid call is the student's
+            pytest.fail(f"a valid call raised {type(error).__name__} (next to the check of {what})")
         with pytest.raises(ValueError):
-            call()
+            invalid()
             pytest.fail(f"no ValueError for {what}")
+
+
+@pytest.mark.points(2)
+def test_sampling_defaults_and_keywords(lab):
+    """The documented defaults (temperature 1, seed 0) of temperature_probs, sample_next and generate; temperature by keyword."""
+    logits = randn(500, V, seed=230)
+    assert_close(lab.temperature_probs(logits), torch.softmax(logits, dim=-1), **F32, what="temperature_probs with the default temperature")
+    by_keyword = lab.sample_next(logits, temperature=1.0, seed=0)
+    assert_close(lab.sample_next(logits), by_keyword, atol=0, rtol=0, what="sample_next with the default temperature and seed")
+    assert_close(lab.sample_next(logits, seed=0), by_keyword, atol=0, rtol=0, what="sample_next with the default temperature")
+    m = student_lm(lab, "lstm", randomise(OracleLM("lstm"), seed=231, scale=1.0))
+    assert_equal(lab.generate(m, [2, 3], 30), lab.generate(m, [2, 3], 30, 1.0, 0), what="generate with the default temperature and seed")
+    assert_equal(lab.generate(m, [2, 3], 30, seed=0), lab.generate(m, [2, 3], 30, temperature=1.0), what="generate with one default")

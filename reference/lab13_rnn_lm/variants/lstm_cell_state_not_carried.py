@@ -5,8 +5,9 @@ cell state c0 instead of the previous step's c."""
 def _lstm_forward(self, x, state=None):
     self._check_input(x)
     if state is None:
-        state = (self._zeros(x), self._zeros(x))
-    h, c0 = state[0][0], state[1][0]
+        h, c0 = self._zeros(x), self._zeros(x)
+    else:
+        h, c0 = state[0][0], state[1][0]
     outputs = []
     for t in range(x.shape[1]):
         h, c = lstm_cell(x[:, t], h, c0, *self._weights())

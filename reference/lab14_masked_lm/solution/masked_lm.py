@@ -94,7 +94,7 @@ def maskable_positions(
     special = torch.tensor(sorted(_special_set(special_ids, pad_id=pad_id)), dtype=input_ids.dtype)
     maskable = ~torch.isin(input_ids, special)
     if attention_mask is not None:
-        maskable &= attention_mask.bool()
+        maskable = torch.logical_and(maskable, attention_mask.bool())
     return maskable
 
 
@@ -152,34 +152,30 @@ def mask_tokens(
     for name, p in (("mlm_probability", mlm_probability), ("mask_replace_prob", mask_replace_prob), ("random_replace_prob", random_replace_prob)):
         if not 0.0 <= p <= 1.0:
             raise ValueError(f"{name} must be in [0, 1], got {p}")
-    if mask_replace_prob + random_replace_prob > 1.0 + 1e-12:
+    if mask_replace_prob + random_replace_prob > 1:
         raise ValueError("mask_replace_prob + random_replace_prob must be at most 1")
     special = _special_set(special_ids, mask_id, pad_id)
     candidates = torch.tensor([i for i in range(vocab_size) if i not in special], dtype=torch.long)
-    if random_replace_prob > 0 and len(candidates) == 0:
+    if random_replace_prob and not len(candidates):
         raise ValueError("every id is special: there is nothing to draw random replacements from")
 
     input_ids = input_ids.long()
+    shape = input_ids.shape
     maskable = maskable_positions(input_ids, special, attention_mask, pad_id)
     generator = torch.Generator().manual_seed(seed) if seed is not None else None
 
-    def uniform() -> torch.Tensor:
-        return torch.rand(input_ids.shape, generator=generator)
-
-    selected = maskable & (uniform() < mlm_probability)
+    # Selection: one Bernoulli(mlm_probability) draw per position.
+    coins = torch.bernoulli(torch.full(shape, float(mlm_probability)), generator=generator)
+    selected = torch.logical_and(maskable, coins.bool())
     labels = torch.where(selected, input_ids, IGNORE_INDEX)
 
-    # One uniform draw per position splits the selected tokens into three disjoint groups.
-    u = uniform()
-    to_mask = selected & (u < mask_replace_prob)
-    to_random = selected & (u >= mask_replace_prob) & (u < mask_replace_prob + random_replace_prob)
-
-    masked = input_ids.clone()
-    masked[to_mask] = mask_id
-    if len(candidates):
-        random_ids = candidates[torch.randint(len(candidates), input_ids.shape, generator=generator)]
-        masked[to_random] = random_ids[to_random]
-    return masked, labels
+    # Replacement: one categorical draw per position among [MASK] (0), a random id (1), unchanged (2).
+    split = torch.tensor([mask_replace_prob, random_replace_prob, 1 - mask_replace_prob - random_replace_prob]).clamp(min=0)
+    kind = torch.multinomial(split, input_ids.numel(), replacement=True, generator=generator).view(shape)
+    random_ids = candidates[torch.randint(len(candidates), shape, generator=generator)] if len(candidates) else input_ids
+    options = torch.stack([torch.full_like(input_ids, mask_id), random_ids, input_ids])
+    replaced = options.gather(0, kind[None]).squeeze(0)
+    return torch.where(selected, replaced, input_ids), labels
 
 
 class MLMHead(nn.Module):
@@ -274,7 +270,7 @@ class MaskedLM(nn.Module):
         positions are never attended to (their own outputs are unspecified).
         Raises ValueError if ``seq > max_len``.
         """
-        seq = input_ids.shape[-1]
+        _, seq = input_ids.shape
         if seq > self.position_embedding.num_embeddings:
             raise ValueError(f"sequence length {seq} exceeds max_len {self.position_embedding.num_embeddings}")
         positions = torch.arange(seq, device=input_ids.device)
@@ -300,7 +296,7 @@ def mlm_loss(logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
         ``logits``. With no labelled position at all the loss is ``0.0``
         (not NaN), still connected to ``logits``.
     """
-    flat_logits, flat_labels = logits.reshape(-1, logits.shape[-1]), labels.reshape(-1)
+    flat_logits, flat_labels = logits.reshape(-1, logits.shape[-1]), labels.reshape(-1).long()
     if not (flat_labels != IGNORE_INDEX).any():
         return flat_logits.sum() * 0.0
     return F.cross_entropy(flat_logits, flat_labels, ignore_index=IGNORE_INDEX)
@@ -350,7 +346,7 @@ def train_mlm(
             special_ids=special,
             attention_mask=batch_mask,
             pad_id=pad_id,
-            seed=seed * 1_000_003 + step,
+            seed=hash((seed, step)),  # a fresh seed for every step
         )
         loss = mlm_loss(model(masked, batch_mask), labels)
         optimizer.zero_grad()

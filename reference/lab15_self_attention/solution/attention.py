@@ -102,9 +102,13 @@ def scaled_dot_product_attention(
       4. dropout on the weights when ``training`` and ``dropout_p > 0``: each
          weight is independently zeroed with probability ``dropout_p`` and
          the kept ones are multiplied by ``1 / (1 - dropout_p)``, so the
-         expected output equals the output without dropout. Random numbers
-         come from ``generator`` (or torch's global generator when it is
-         None), so the same seed gives the same result;
+         expected output equals the output without dropout. Each weight gets
+         its own random draw: rows, heads and batch elements are dropped
+         independently of each other. Random numbers come from
+         ``generator`` (or torch's global generator when it is None), so the
+         same seed gives the same result. When dropout is not applied
+         (``training=False`` or ``dropout_p == 0``) no random numbers are
+         drawn at all: the generator's state is left unchanged;
       5. output = weights ``@ value``.
 
     Args:
@@ -115,10 +119,14 @@ def scaled_dot_product_attention(
         attn_mask: optional bool or float mask broadcastable to
             ``(..., L, S)`` (for example ``(L, S)``); a float mask has the
             dtype of ``query``.
-        dropout_p: dropout probability on the attention weights, in ``[0, 1)``.
+        dropout_p: dropout probability on the attention weights, in ``[0, 1)``
+            (0 allowed: no dropout; 1 not allowed).
         is_causal: apply the causal mask described above.
-        scale: the factor the scores are multiplied by; None means
-            ``1 / sqrt(E)``.
+        scale: the factor the scores are multiplied by; None (and only
+            None) means ``1 / sqrt(E)``. Any float given is used as it is:
+            ``scale=0.0`` gives all-equal scores (uniform weights over the
+            keys a query may attend), ``scale=1.0`` unscaled scores, and a
+            negative scale is allowed.
         key_padding_mask: optional bool tensor, ``True`` = padding (see above).
         training: dropout is applied only when this is True (the default,
             like SDPA, which applies ``dropout_p`` whenever it is given).
@@ -131,8 +139,10 @@ def scaled_dot_product_attention(
         ``need_weights=True`` the tuple ``(output, weights)``, where
         ``weights`` ``(..., L, S)`` are the weights actually multiplied with
         ``value`` (after masking, softmax and dropout), so that
-        ``output == weights @ value``. Differentiable with respect to query,
-        key and value.
+        ``output == weights @ value``; both have the dtype of ``query``.
+        Differentiable with respect to query, key and value (through the
+        dropout too: a dropped weight passes no gradient, a kept one is
+        scaled by ``1 / (1 - dropout_p)``). The inputs are not modified.
 
     Raises:
         ValueError: if ``query`` and ``key`` have different feature sizes
@@ -141,17 +151,19 @@ def scaled_dot_product_attention(
             ``is_causal=True`` are given (as SDPA does; combine them into
             one mask yourself instead).
     """
-    if query.shape[-1] != key.shape[-1]:
-        raise ValueError(f"query and key feature sizes differ: {query.shape[-1]} != {key.shape[-1]}")
-    if key.shape[-2] != value.shape[-2]:
-        raise ValueError(f"key and value lengths differ: {key.shape[-2]} != {value.shape[-2]}")
+    E, E_key = query.shape[-1], key.shape[-1]
+    S, S_value = key.shape[-2], value.shape[-2]
+    if E != E_key:
+        raise ValueError(f"query and key feature sizes differ: {E} != {E_key}")
+    if S != S_value:
+        raise ValueError(f"key and value lengths differ: {S} != {S_value}")
     if not 0.0 <= dropout_p < 1.0:
         raise ValueError(f"dropout_p must be in [0, 1), got {dropout_p}")
     if is_causal and attn_mask is not None:
         raise ValueError("give either attn_mask or is_causal=True, not both")
 
     if scale is None:
-        scale = 1.0 / math.sqrt(query.shape[-1])
+        scale = 1.0 / math.sqrt(E)
     scores = (query * scale) @ key.transpose(-2, -1)  # scaling Q (L*E) is cheaper than the scores (L*S)
 
     neg_inf = float("-inf")
@@ -225,7 +237,8 @@ class SelfAttention(nn.Module):
             is_causal: position ``i`` attends only to positions ``<= i``.
 
         Returns:
-            ``(batch, seq, d_model)``, same dtype as ``x``.
+            ``(batch, seq, d_model)``, same dtype as ``x``. A call changes
+            neither the parameters nor the module's mode (``training``).
         """
         return self.out_proj(
             scaled_dot_product_attention(

@@ -63,13 +63,26 @@ def test_softmax_matches_torch(lab, dim):
         assert_close(lab.softmax(x, dim=dim), torch.softmax(x, dim=dim), **tol, what=f"softmax({str(dtype)[6:]})")
 
 
+@pytest.mark.points(1)
+def test_softmax_default_dim_and_shapes(lab):
+    """softmax without dim works over the last axis of a 3-d tensor; 1-d and empty-batch inputs keep shape and dtype."""
+    x = randn(2, 3, 4, seed=16, dtype=torch.float64)
+    assert_close(lab.softmax(x), torch.softmax(x, dim=-1), **F64, what="softmax(x) with the default dim")
+    x1 = randn(5, seed=17)
+    assert_close(lab.softmax(x1), torch.softmax(x1, dim=-1), atol=1e-7, rtol=1e-5, what="softmax of a 1-d tensor")
+    assert_close(lab.softmax(x1, dim=0), torch.softmax(x1, dim=0), atol=1e-7, rtol=1e-5, what="softmax of a 1-d tensor, dim=0")
+    empty = torch.zeros(0, 5, dtype=torch.float64)
+    assert_close(lab.softmax(empty, dim=-1), empty, what="softmax of an empty batch of rows")
+
+
 @pytest.mark.points(3)
 def test_softmax_large_inputs_are_stable(lab):
     """softmax stays finite and correct for float32 inputs around +1e4 and -1e4 (max subtraction)."""
     x = torch.cat([1e4 + 5 * randn(3, 8, seed=11), -1e4 + 5 * randn(3, 8, seed=12), 1e4 * randn(2, 8, seed=13)])
     out = lab.softmax(x, dim=-1)
     check(torch.is_tensor(out) and bool(torch.isfinite(out).all()), "softmax of inputs around 1e4 gave inf or NaN")
-    assert_close(out, torch.softmax(x, dim=-1), atol=1e-6, rtol=1e-5, what="softmax of large inputs")
+    # rtol 2e-3: a log-sum-exp softmax rounds m + log(sum) to float32's spacing near 1e4 (about 1e-3)
+    assert_close(out, torch.softmax(x, dim=-1), atol=1e-6, rtol=2e-3, what="softmax of large inputs")
 
 
 @pytest.mark.points(3)
@@ -98,21 +111,21 @@ def test_softmax_fully_masked_rows_are_zero(lab):
 # ---- attention against SDPA ---------------------------------------------------------------------
 
 
-@pytest.mark.points(4)
+@pytest.mark.points(3)
 def test_attention_matches_sdpa_float32(lab):
     """No mask, float32, batch and head dims: output matches SDPA and stays float32."""
     q, k, v = qkv((2, 3), 6, 6, 8, 8, seed=20)
     assert_close(lab.scaled_dot_product_attention(q, k, v), sdpa(q, k, v), **F32, what="attention output")
 
 
-@pytest.mark.points(3)
+@pytest.mark.points(2)
 def test_attention_matches_sdpa_float64(lab):
     """No mask, float64: output matches SDPA to float64 precision and stays float64."""
     q, k, v = qkv((2, 3), 6, 6, 8, 8, seed=21, dtype=torch.float64)
     assert_close(lab.scaled_dot_product_attention(q, k, v), sdpa(q, k, v), **F64, what="attention output (float64)")
 
 
-@pytest.mark.points(3)
+@pytest.mark.points(2)
 def test_value_dim_differs_from_key_dim(lab):
     """With Ev != E and L != S the output has shape (..., L, Ev) and is scaled by 1/sqrt(E), as SDPA."""
     for E, Ev in ((8, 3), (4, 16)):
@@ -120,20 +133,31 @@ def test_value_dim_differs_from_key_dim(lab):
         assert_close(lab.scaled_dot_product_attention(q, k, v), sdpa(q, k, v), **F32, what=f"output with E={E}, Ev={Ev}")
 
 
-@pytest.mark.points(2)
-def test_explicit_scale(lab):
-    """An explicit scale replaces 1/sqrt(E), as in SDPA."""
-    q, k, v = qkv((2,), 5, 5, 8, 8, seed=25)
-    for scale in (0.37, 1.0):
-        assert_close(
-            lab.scaled_dot_product_attention(q, k, v, scale=scale),
-            sdpa(q, k, v, scale=scale),
-            **F32,
-            what=f"output with scale={scale}",
-        )
+@pytest.mark.parametrize(
+    "scale",
+    [
+        pytest.param(0.0, id="zero", marks=pytest.mark.points(2)),
+        pytest.param(None, id="none", marks=pytest.mark.points(1)),
+        pytest.param(1.0, id="one", marks=pytest.mark.points(1)),
+        pytest.param(0.37, id="other", marks=pytest.mark.points(1)),
+        pytest.param(-0.5, id="negative", marks=pytest.mark.points(1)),
+    ],
+)
+def test_explicit_scale(lab, scale):
+    """An explicit scale replaces 1/sqrt(E) as it is (0.0 gives uniform weights, 1.0 no scaling); None means 1/sqrt(E)."""
+    q, k, v = qkv((2,), 5, 6, 8, 4, seed=25)
+    mask = bool_mask((5, 6), seed=26)
+    for kwargs in ({}, {"attn_mask": mask}):
+        out, weights = lab.scaled_dot_product_attention(q, k, v, scale=scale, need_weights=True, **kwargs)
+        what = f"scale={scale}" + (" with a bool mask" if kwargs else "")
+        assert_close(out, sdpa(q, k, v, scale=scale, **kwargs), **F32, what=f"output with {what}")
+        scores = q @ k.transpose(-2, -1) * (8**-0.5 if scale is None else scale)
+        if kwargs:
+            scores = scores.masked_fill(~mask, float("-inf"))
+        assert_close(weights, torch.softmax(scores, dim=-1), **F32, what=f"weights with {what}")
 
 
-@pytest.mark.points(4)
+@pytest.mark.points(3)
 def test_causal_matches_sdpa_square(lab):
     """is_causal=True with L == S: query i attends keys 0..i, matching SDPA."""
     q, k, v = qkv((2, 2), 7, 7, 8, 8, seed=30)
@@ -142,7 +166,7 @@ def test_causal_matches_sdpa_square(lab):
     )
 
 
-@pytest.mark.points(3)
+@pytest.mark.points(2)
 @pytest.mark.parametrize("L, S", [(4, 9), (9, 4)], ids=["more_keys", "more_queries"])
 def test_causal_matches_sdpa_non_square(lab, L, S):
     """is_causal=True with L != S uses SDPA's top-left aligned lower triangle."""
@@ -155,7 +179,7 @@ def test_causal_matches_sdpa_non_square(lab, L, S):
     )
 
 
-@pytest.mark.points(4)
+@pytest.mark.points(3)
 def test_bool_mask_matches_sdpa(lab):
     """A bool attn_mask (True = may attend), broadcast (L, S) or full shape, matches SDPA."""
     q, k, v = qkv((2, 3), 5, 7, 8, 8, seed=40)
@@ -169,7 +193,7 @@ def test_bool_mask_matches_sdpa(lab):
         )
 
 
-@pytest.mark.points(4)
+@pytest.mark.points(3)
 def test_float_mask_matches_sdpa(lab):
     """A float attn_mask is added to the scores (-inf entries forbid), matching SDPA."""
     q, k, v = qkv((2, 3), 5, 7, 8, 8, seed=42)
@@ -183,7 +207,7 @@ def test_float_mask_matches_sdpa(lab):
     )
 
 
-@pytest.mark.points(4)
+@pytest.mark.points(3)
 def test_key_padding_mask_matches_sdpa(lab):
     """key_padding_mask (True = padding, not attended) matches SDPA with the equivalent attn_mask."""
     q, k, v = qkv((3,), 6, 6, 8, 8, seed=45)
@@ -203,7 +227,7 @@ def test_key_padding_mask_matches_sdpa(lab):
     )
 
 
-@pytest.mark.points(3)
+@pytest.mark.points(2)
 def test_arbitrary_batch_dims(lab):
     """Any number of leading batch dims works, none included."""
     for batch in ((), (2, 1, 3)):
@@ -236,7 +260,7 @@ def test_fully_masked_rows_give_zeros(lab):
     assert_close(out[1], torch.zeros(5, 8, dtype=torch.float64), what="the output when every key is padding")
 
 
-@pytest.mark.points(3)
+@pytest.mark.points(2)
 def test_large_scores_are_stable(lab):
     """Scores of several hundred (exp overflows without max subtraction) still give SDPA's result."""
     q, k, v = qkv((2,), 6, 6, 16, 16, seed=60, dtype=torch.float64)
@@ -246,7 +270,76 @@ def test_large_scores_are_stable(lab):
     assert_close(out, sdpa(q, k, v), **F64, what="attention output with large scores")
 
 
-@pytest.mark.points(3)
+@pytest.mark.points(2)
+def test_large_magnitudes_float32(lab):
+    """float32 scores of a few hundred and a float mask of +-5000 give SDPA's result (no overflow to inf or NaN)."""
+    q, k, v = qkv((2, 2), 6, 7, 16, 8, seed=61)
+    q, k = 8 * q, 8 * k  # scores of order 100: exp overflows float32 without the max shift
+    out = lab.scaled_dot_product_attention(q, k, v)
+    check(torch.is_tensor(out) and bool(torch.isfinite(out).all()), "float32 attention with scores of a few hundred gave inf or NaN")
+    assert_close(out, sdpa(q, k, v), atol=2e-4, rtol=2e-4, what="float32 output with large scores")
+
+    q, k, v = qkv((2,), 5, 7, 8, 8, seed=62)
+    bias = 5000.0 + randn(5, 7, seed=63)  # a large constant bias changes nothing after the max shift
+    bias[:, 3] = -5000.0
+    out = lab.scaled_dot_product_attention(q, k, v, attn_mask=bias)
+    check(torch.is_tensor(out) and bool(torch.isfinite(out).all()), "a float mask of +-5000 gave inf or NaN")
+    assert_close(out, sdpa(q, k, v, attn_mask=bias), atol=2e-3, rtol=2e-3, what="float32 output with a float mask of +-5000")
+
+
+def combined_mask(L: int, S: int, batch: tuple, dtype, *, causal=False, mask=None, padding=None) -> torch.Tensor:
+    """The additive float mask equivalent to the given masks together."""
+    m = torch.zeros(*batch, L, S, dtype=dtype)
+    if causal:
+        m = m.masked_fill(~torch.ones(L, S, dtype=torch.bool).tril(), float("-inf"))
+    if mask is not None:
+        m = m.masked_fill(~mask, float("-inf")) if mask.dtype == torch.bool else m + mask
+    if padding is not None:
+        m = m.masked_fill(padding.unsqueeze(-2), float("-inf"))
+    return m
+
+
+# (name, batch, L, S, dtype, scale, causal, attn_mask kind, padding lengths)
+COMBOS = [
+    ("causal_padding", (3,), 6, 6, torch.float32, None, True, None, [6, 4, 1]),
+    ("causal_padding_more_queries", (3,), 7, 5, torch.float64, 0.5, True, None, [5, 3, 1]),
+    ("causal_padding_more_keys", (2, 2), 4, 6, torch.float32, 0.0, True, None, [6, 2]),
+    ("bool_padding", (3,), 5, 7, torch.float64, 0.0, False, "bool", [7, 5, 2]),
+    ("float_padding", (2, 2), 5, 6, torch.float32, None, False, "float", [6, 3]),
+    ("float_bias_only", (2,), 4, 6, torch.float64, 1.0, False, "bias", None),
+    ("bool_scaled", (), 5, 5, torch.float32, 0.3, False, "bool", None),
+]
+
+
+@pytest.mark.points(1)
+@pytest.mark.parametrize("case", COMBOS, ids=[c[0] for c in COMBOS])
+def test_options_in_combination(lab, case):
+    """Masks, scale, dtypes and shapes together (causal + padding, bool/float mask + padding, ...): output and weights match SDPA."""
+    name, batch, L, S, dtype, scale, causal, kind, lengths = case
+    q, k, v = qkv(batch, L, S, 8, 5, seed=150 + len(name), dtype=dtype)
+    kwargs: dict = {"is_causal": causal, "scale": scale}
+    mask = padding = None
+    if kind is not None:
+        mask = bool_mask((L, S), seed=151)
+        mask[:, 0] = True  # key 0 is never padding: no row is fully masked
+        if kind != "bool":
+            bias = randn(L, S, seed=152, dtype=dtype)
+            mask = bias.masked_fill(~mask, float("-inf")) if kind == "float" else 3 * bias
+        kwargs["attn_mask"] = mask
+    if lengths is not None:
+        padding = right_padding(lengths, S)
+        if len(batch) == 2:
+            padding = padding[:, None, :]  # (B, 1, S) against (B, H, L, S)
+        kwargs["key_padding_mask"] = padding
+    out, weights = lab.scaled_dot_product_attention(q, k, v, need_weights=True, **kwargs)
+    additive = combined_mask(L, S, batch, dtype, causal=causal, mask=mask, padding=padding)
+    tol = F64 if dtype == torch.float64 else F32
+    assert_close(out, sdpa(q, k, v, attn_mask=additive, scale=scale), **tol, what=f"output ({name})")
+    scores = q @ k.transpose(-2, -1) * (8**-0.5 if scale is None else scale)
+    assert_close(weights, torch.softmax(scores + additive, dim=-1), **tol, what=f"weights ({name})")
+
+
+@pytest.mark.points(1)
 def test_returns_weights(lab):
     """need_weights=True returns (output, weights): weights are the softmax of the scaled scores and output == weights @ v."""
     q, k, v = qkv((2, 2), 5, 6, 8, 8, seed=65)
@@ -265,7 +358,7 @@ def sdpa_grads(q, k, v, g, **kwargs):
     return [t.grad for t in leaves]
 
 
-@pytest.mark.points(4)
+@pytest.mark.points(3)
 def test_gradients_match_sdpa_causal(lab):
     """Causal attention: gradients for q, k and v match autograd through SDPA (float64)."""
     q, k, v = qkv((2, 2), 6, 6, 5, 5, seed=70, dtype=torch.float64)
@@ -276,7 +369,7 @@ def test_gradients_match_sdpa_causal(lab):
         assert_close(grad, expected, **F64_GRAD, what=f"the gradient for {name}")
 
 
-@pytest.mark.points(3)
+@pytest.mark.points(2)
 def test_gradients_match_sdpa_masks(lab):
     """Bool attn_mask plus key padding mask: gradients match autograd through SDPA (float64)."""
     q, k, v = qkv((3,), 5, 7, 6, 6, seed=72, dtype=torch.float64)
@@ -292,7 +385,7 @@ def test_gradients_match_sdpa_masks(lab):
         assert_close(grad, expected, **F64_GRAD, what=f"the gradient for {name}")
 
 
-@pytest.mark.points(2)
+@pytest.mark.points(1)
 def test_gradients_match_finite_differences(lab):
     """The gradients agree with finite differences of your own forward (float64, causal, Ev != E)."""
     q, k, v = qkv((2,), 4, 4, 5, 3, seed=75, dtype=torch.float64)
@@ -313,7 +406,7 @@ def test_gradients_match_finite_differences(lab):
 # ---- dropout ------------------------------------------------------------------------------------
 
 
-@pytest.mark.points(2)
+@pytest.mark.points(1)
 def test_dropout_off_equals_no_dropout(lab):
     """dropout_p=0, or training=False with dropout_p > 0, gives exactly the dropout-free result."""
     q, k, v = qkv((2, 2), 6, 6, 8, 8, seed=80)
@@ -324,7 +417,7 @@ def test_dropout_off_equals_no_dropout(lab):
     assert_close(evaluating, plain, atol=0, rtol=0, what="output with training=False")
 
 
-@pytest.mark.points(2)
+@pytest.mark.points(1)
 @pytest.mark.parametrize("p", [0.25, 0.6])
 def test_dropout_statistics(lab, p):
     """Dropout zeroes a fraction p of the weights, scales the kept ones by 1/(1-p), and output == weights @ v."""
@@ -341,7 +434,7 @@ def test_dropout_statistics(lab, p):
     assert_close(out, dropped @ v, **F32, what="output compared with the dropped-out weights @ value")
 
 
-@pytest.mark.points(3)
+@pytest.mark.points(2)
 def test_dropout_is_unbiased(lab):
     """The average output with dropout over many draws equals the output without dropout."""
     q, k, v = (t.expand(8000, -1, -1).contiguous() for t in qkv((1,), 4, 4, 8, 8, seed=83))
@@ -351,7 +444,7 @@ def test_dropout_is_unbiased(lab):
     assert_close(noisy.mean(dim=0), clean, atol=0.05, rtol=0, what="the average output with dropout")
 
 
-@pytest.mark.points(2)
+@pytest.mark.points(1)
 def test_dropout_same_seed_same_output(lab):
     """With the global seed set the same way, dropout gives the same output; another seed gives another one."""
     q, k, v = qkv((2, 2), 8, 8, 8, 8, seed=85)
@@ -361,6 +454,74 @@ def test_dropout_same_seed_same_output(lab):
         runs.append(lab.scaled_dot_product_attention(q, k, v, dropout_p=0.5))
     assert_close(runs[1], runs[0], atol=0, rtol=0, what="a second run with the same seed")
     check(not torch.equal(runs[2], runs[0]), "a different seed gave the same dropout output")
+
+
+@pytest.mark.points(2)
+def test_dropout_each_weight_independently(lab):
+    """Dropout draws each weight on its own: the zero count per row has binomial variance; rows, heads and batch copies differ."""
+    p, S = 0.3, 16
+    q, k, v = (t.expand(64, 4, -1, -1).contiguous() for t in qkv((1, 1), 16, S, 8, 8, seed=89))  # identical copies
+    lab.manual_seed(90)
+    _, dropped = lab.scaled_dot_product_attention(q, k, v, dropout_p=p, need_weights=True)
+    zero = (dropped == 0).double()  # (64, 4, 16, S): the clean weights are never 0
+    per_row = zero.sum(dim=-1).flatten()
+    mean, var = float(per_row.mean()), float(per_row.var())
+    check(abs(mean - S * p) < 0.15, "the mean number of dropped weights per row is not S * p")
+    check(0.8 < var / (S * p * (1 - p)) < 1.2, "the number of dropped weights per row does not vary like independent draws per weight")
+    per_column = zero.sum(dim=-2).flatten()  # the same key dropped in every row would show here
+    check(0.8 < float(per_column.var()) / (16 * p * (1 - p)) < 1.2, "dropped weights are correlated along a column")
+    flat = zero.reshape(64, 4, -1)
+    same_copy = float((flat[1:] == flat[:-1]).all(dim=-1).double().mean())
+    same_head = float((flat[:, 1:] == flat[:, :-1]).all(dim=-1).double().mean())
+    same_row = float((zero[:, :, 1:] == zero[:, :, :-1]).all(dim=-1).double().mean())
+    check(same_copy == 0.0, "identical batch elements got the same dropout pattern")
+    check(same_head == 0.0, "different heads got the same dropout pattern")
+    check(same_row < 0.01, "consecutive query rows got the same dropout pattern")
+
+
+@pytest.mark.points(2)
+def test_dropout_gradients(lab):
+    """With dropout, gradients flow through the kept weights only (scaled by 1/(1-p)), matching your own dropout pattern."""
+    p = 0.4
+    q, k, v = qkv((2, 2), 5, 6, 4, 3, seed=91, dtype=torch.float64)
+    g = randn(2, 2, 5, 3, seed=92, dtype=torch.float64)
+    lab.manual_seed(93)
+    result = lab.vjp(
+        lab.scaled_dot_product_attention, q, k, v, grad_output=(g, None), wrt=(0, 1, 2), dropout_p=p, need_weights=True
+    )
+    out, dropped = result.output
+    keep = dropped != 0
+    check(0 < int(keep.sum()) < keep.numel(), "with dropout_p=0.4 either nothing or everything was dropped")
+    leaves = [t.clone().requires_grad_(True) for t in (q, k, v)]
+    clean = torch.softmax(leaves[0] @ leaves[1].transpose(-2, -1) / 2.0, dim=-1)
+    expected_weights = clean * keep / (1 - p)
+    expected = expected_weights @ leaves[2]
+    expected.backward(g)
+    assert_close(dropped, expected_weights.detach(), **F64, what="the kept weights")
+    assert_close(out, expected.detach(), **F64, what="the output with dropout")
+    for name, grad, leaf in zip("qkv", result.grads, leaves):
+        assert_close(grad, leaf.grad, **F64_GRAD, what=f"the gradient for {name} with dropout")
+
+
+@pytest.mark.points(1)
+def test_no_random_numbers_without_dropout(lab):
+    """training=False or dropout_p=0 draws no random numbers (generator and global state unchanged); dropout does draw."""
+    torch_in_worker = lab.get("torch")
+    q, k, v = qkv((2,), 4, 4, 8, 8, seed=94)
+    for kwargs in ({"dropout_p": 0.0, "training": True}, {"dropout_p": 0.5, "training": False}):
+        gen = torch_in_worker.Generator().manual_seed(5)
+        before = gen.get_state()
+        lab.scaled_dot_product_attention(q, k, v, generator=gen, **kwargs)
+        check(torch.equal(gen.get_state(), before), f"attention with {kwargs} drew random numbers from the generator")
+        lab.manual_seed(6)
+        lab.scaled_dot_product_attention(q, k, v, **kwargs)
+        after_call = torch_in_worker.rand(8)
+        lab.manual_seed(6)
+        check(torch.equal(torch_in_worker.rand(8), after_call), f"attention with {kwargs} drew from torch's global generator")
+    gen = torch_in_worker.Generator().manual_seed(5)
+    before = gen.get_state()
+    lab.scaled_dot_product_attention(q, k, v, dropout_p=0.5, generator=gen)
+    check(not torch.equal(gen.get_state(), before), "dropout with a generator did not draw from it")
 
 
 @pytest.mark.points(1)
@@ -382,16 +543,32 @@ def test_dropout_uses_generator(lab):
 
 @pytest.mark.points(2)
 def test_invalid_inputs_raise_value_error(lab):
-    """Mismatched E or S, dropout_p outside [0, 1), and attn_mask with is_causal raise ValueError."""
+    """Valid calls (sizes above 256, dropout_p at 0 and 0.99) work; mismatched E or S, dropout_p outside [0, 1) and attn_mask with is_causal raise ValueError."""
+    q, k, v = qkv((1,), 3, 300, 300, 2, seed=95, dtype=torch.float64)  # sizes above 256 are distinct int objects
+    assert_close(lab.scaled_dot_product_attention(q, k, v), sdpa(q, k, v), **F64, what="output with E = S = 300")
     q, k, v = qkv((2,), 4, 5, 8, 8, seed=90)
+    mask = bool_mask((4, 5), seed=96)
+    valid = {
+        "dropout_p=0": dict(dropout_p=0.0),
+        "dropout_p=0.99 with training=False": dict(dropout_p=0.99, training=False),
+        "attn_mask with is_causal=False": dict(attn_mask=mask, is_causal=False),
+    }
+    for what, kwargs in valid.items():
+        expected = sdpa(q, k, v, **{key: val for key, val in kwargs.items() if key == "attn_mask"})
+        assert_close(lab.scaled_dot_product_attention(q, k, v, **kwargs), expected, **F32, what=f"output with {what}")
+    lab.manual_seed(97)
+    out = lab.scaled_dot_product_attention(q, k, v, dropout_p=0.99)
+    check(torch.is_tensor(out) and out.shape == (2, 4, 8), "dropout_p=0.99 (allowed) did not give an output of the right shape")
     cases = {
-        "query and key with different E": lambda: lab.scaled_dot_product_attention(q, k[..., :6], v),
-        "key and value with different S": lambda: lab.scaled_dot_product_attention(q, k, v[:, :4]),
+        "query with a larger E than key": lambda: lab.scaled_dot_product_attention(q, k[..., :6], v),
+        "query with a smaller E than key": lambda: lab.scaled_dot_product_attention(q[..., :6], k, v),
+        "more keys than values": lambda: lab.scaled_dot_product_attention(q, k, v[:, :4]),
+        "more values than keys": lambda: lab.scaled_dot_product_attention(q, k[:, :4], v),
         "dropout_p = 1": lambda: lab.scaled_dot_product_attention(q, k, v, dropout_p=1.0),
+        "dropout_p = 1.5": lambda: lab.scaled_dot_product_attention(q, k, v, dropout_p=1.5),
         "dropout_p < 0": lambda: lab.scaled_dot_product_attention(q, k, v, dropout_p=-0.1),
-        "attn_mask together with is_causal": lambda: lab.scaled_dot_product_attention(
-            q, k, v, attn_mask=torch.ones(4, 5, dtype=torch.bool), is_causal=True
-        ),
+        "dropout_p = 1 with training=False": lambda: lab.scaled_dot_product_attention(q, k, v, dropout_p=1.0, training=False),
+        "attn_mask together with is_causal": lambda: lab.scaled_dot_product_attention(q, k, v, attn_mask=mask, is_causal=True),
     }
     for what, call in cases.items():
         with pytest.raises(ValueError):
@@ -417,12 +594,13 @@ def module_oracle(sd: dict, x: torch.Tensor, padding=None, is_causal=False) -> t
     def proj(name, t):
         return F.linear(t, sd[f"{name}.weight"], sd.get(f"{name}.bias"))
 
-    mask = None if padding is None else ~padding[:, None, :]
-    out = sdpa(proj("q_proj", x), proj("k_proj", x), proj("v_proj", x), attn_mask=mask, is_causal=is_causal)
+    L = x.shape[-2]
+    mask = combined_mask(L, L, (x.shape[0],), x.dtype, causal=is_causal, padding=padding)
+    out = sdpa(proj("q_proj", x), proj("k_proj", x), proj("v_proj", x), attn_mask=mask)
     return proj("out_proj", out)
 
 
-@pytest.mark.points(2)
+@pytest.mark.points(1)
 def test_module_parameters(lab):
     """SelfAttention has exactly q_proj, k_proj, v_proj, out_proj (d_model x d_model), biases only with bias=True."""
     for bias in (True, False):
@@ -436,29 +614,38 @@ def test_module_parameters(lab):
 @pytest.mark.parametrize(
     "case",
     [
-        pytest.param("plain", marks=pytest.mark.points(2)),
+        pytest.param("plain", marks=pytest.mark.points(1)),
         pytest.param("causal", marks=pytest.mark.points(1)),
-        pytest.param("padding", marks=pytest.mark.points(2)),
+        pytest.param("padding", marks=pytest.mark.points(1)),
+        pytest.param("no_bias", marks=pytest.mark.points(1)),
+        pytest.param("float64_causal_padding", marks=pytest.mark.points(1)),
     ],
 )
 def test_module_matches_sdpa(lab, case):
-    """SelfAttention with loaded weights (eval mode) matches projections + SDPA (plain, causal, key padding)."""
-    sd = random_state_dict(16, seed=100)
-    x = randn(3, 7, 16, seed=101)
-    m = lab.SelfAttention(16)
+    """SelfAttention with loaded weights (eval mode) matches projections + SDPA (plain, causal, key padding, no bias, float64)."""
+    dtype = torch.float64 if case.startswith("float64") else torch.float32
+    bias = case != "no_bias"
+    sd = random_state_dict(16, seed=100, dtype=dtype, bias=bias)
+    x = randn(3, 7, 16, seed=101, dtype=dtype)
+    padding = right_padding([7, 5, 2], 7)
+    m = lab.SelfAttention(16, bias=bias)
+    if dtype == torch.float64:
+        m.double()
     m.load_state_dict(sd)
     m.eval()
-    if case == "plain":
+    if case in ("plain", "no_bias"):
         actual, expected = m(x), module_oracle(sd, x)
     elif case == "causal":
         actual, expected = m(x, is_causal=True), module_oracle(sd, x, is_causal=True)
-    else:
-        padding = right_padding([7, 5, 2], 7)
+    elif case == "padding":
         actual, expected = m(x, key_padding_mask=padding), module_oracle(sd, x, padding=padding)
-    assert_close(actual, expected, **F32, what=f"SelfAttention output ({case})")
+    else:
+        actual = m(x, key_padding_mask=padding, is_causal=True)
+        expected = module_oracle(sd, x, padding=padding, is_causal=True)
+    assert_close(actual, expected, **(F64 if dtype == torch.float64 else F32), what=f"SelfAttention output ({case})")
 
 
-@pytest.mark.points(3)
+@pytest.mark.points(2)
 def test_module_gradients(lab):
     """SelfAttention (float64, causal, key padding): input and parameter gradients match autograd through SDPA."""
     sd = random_state_dict(8, seed=110, dtype=torch.float64)
@@ -497,3 +684,81 @@ def test_module_dropout_only_in_training(lab):
     m.eval()
     assert_close(m(x), module_oracle(sd, x), **F32, what="SelfAttention output in eval mode")
     check(not torch.allclose(training, module_oracle(sd, x)), "dropout had no effect in train mode")
+
+
+@pytest.mark.points(1)
+def test_module_dropout_attribute_and_errors(lab):
+    """SelfAttention stores dropout as a float; dropout 0 and 0.99 are accepted, 1, 1.5 and -0.1 raise ValueError."""
+    for value in (0, 0.99):
+        m = lab.SelfAttention(4, dropout=value)
+        stored = m.dropout
+        check(isinstance(stored, float) and stored == value, f"SelfAttention(dropout={value}).dropout is not the float {float(value)}")
+    for value in (1.0, 1.5, -0.1):
+        with pytest.raises(ValueError):
+            lab.SelfAttention(4, dropout=value)
+            pytest.fail(f"no ValueError for dropout={value}")
+
+
+@pytest.mark.points(1)
+def test_module_default_initialisation(lab):
+    """The projections have nn.Linear's default initialisation: uniform in +-1/sqrt(d_model), weights and biases, all different."""
+    lab.manual_seed(130)
+    sd = lab.SelfAttention(64).state_dict()
+    bound = 64**-0.5
+    for name, t in sd.items():
+        check(float(t.abs().max()) <= bound, f"{name} has values outside nn.Linear's default range")
+        if name.endswith("weight"):
+            std = float(t.std())
+            check(0.9 < std / (bound / 3**0.5) < 1.1, f"{name} is not spread like nn.Linear's default initialisation")
+        else:
+            check(float(t.std()) > 0.3 * bound, f"{name} is not initialised like nn.Linear's default bias")
+    weights = [sd[f"{name}.weight"] for name in PROJECTIONS]
+    check(all(not torch.equal(a, b) for i, a in enumerate(weights) for b in weights[i + 1 :]), "two projections start with the same weights")
+
+
+@pytest.mark.points(1)
+def test_module_state_across_calls(lab):
+    """forward leaves the mode and the parameters unchanged; eval calls repeat exactly; training calls draw new dropout."""
+    sd = random_state_dict(8, seed=131)
+    x = randn(2, 5, 8, seed=132)
+    x_before = x.clone()
+    m = lab.SelfAttention(8, dropout=0.3)
+    m.load_state_dict(sd)
+    m.train()
+    lab.manual_seed(133)
+    first = m(x)
+    second = m(x)
+    check(bool(m.training), "a forward call in train mode left the module in eval mode")
+    check(not torch.equal(first, second), "two training calls gave the same dropout (the random state is not advancing)")
+    m.eval()
+    third, fourth = m(x), m(x)
+    check(not bool(m.training), "a forward call in eval mode put the module in train mode")
+    assert_close(fourth, third, atol=0, rtol=0, what="a second call in eval mode")
+    assert_close(third, module_oracle(sd, x), **F32, what="the output in eval mode after training calls")
+    after = m.state_dict()
+    for name, t in sd.items():
+        assert_close(after[name], t, atol=0, rtol=0, what=f"{name} after forward calls")
+    assert_close(x, x_before, atol=0, rtol=0, what="the input x after forward calls")
+
+
+@pytest.mark.points(1)
+def test_module_dropout_on_attention_weights(lab):
+    """In train mode, SelfAttention drops attention weights (kept ones scaled by 1/(1-p)), not outputs or inputs."""
+    d, p = 8, 0.5
+    sd = random_state_dict(d, seed=134)
+    eye, zero = torch.eye(d), torch.zeros(d)
+    sd.update({"v_proj.weight": eye, "v_proj.bias": zero, "out_proj.weight": eye, "out_proj.bias": zero})
+    x = randn(40, 3, d, seed=135)
+    m = lab.SelfAttention(d, dropout=p)
+    m.load_state_dict(sd)
+    m.train()
+    lab.manual_seed(136)
+    out = m(x)
+    q, k = F.linear(x, sd["q_proj.weight"], sd["q_proj.bias"]), F.linear(x, sd["k_proj.weight"], sd["k_proj.bias"])
+    clean = torch.softmax(q @ k.transpose(-2, -1) / d**0.5, dim=-1)  # (40, 3, 3)
+    coefficients = out @ torch.linalg.pinv(x)  # out = weights @ x with x of full row rank
+    scaled = coefficients / clean  # 0 (dropped) or 1 / (1 - p) (kept), per weight
+    ok = ((scaled.abs() < 1e-3) | ((scaled - 1 / (1 - p)).abs() < 1e-3)).all()
+    check(bool(ok), "in train mode the output is not (attention weights with dropout) @ values")
+    dropped = float((scaled.abs() < 1e-3).double().mean())
+    check(0.35 < dropped < 0.65, "the module did not drop about a fraction p of the attention weights")

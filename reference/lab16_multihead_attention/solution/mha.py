@@ -133,7 +133,9 @@ def build_attention_mask(
     Each mask contributes as follows (see the module docstring):
 
     * a bool mask contributes ``-inf`` where it is ``True`` (forbidden) and
-      ``0`` elsewhere; a float mask contributes its values;
+      ``0`` elsewhere; a float mask (of any floating dtype) contributes its
+      values, converted to ``dtype``; the two masks may have different
+      dtypes (one bool, one float);
     * ``attn_mask`` ``(L, S)`` applies to every batch element and head;
       ``(B * H, L, S)`` gives entry ``b * H + h`` to batch ``b``, head ``h``;
     * ``key_padding_mask`` ``(B, S)`` applies to every head and every query:
@@ -167,6 +169,7 @@ def build_attention_mask(
         if m is not None and not (m.dtype == torch.bool or m.is_floating_point()):
             raise ValueError(f"{name} must be bool or floating, got {m.dtype}")
 
+    per_head = (B * H, L, S)
     mask = torch.zeros((), dtype=dtype)
     if is_causal:
         future = torch.ones(L, S, dtype=torch.bool).tril().logical_not()
@@ -174,10 +177,10 @@ def build_attention_mask(
     if attn_mask is not None:
         if tuple(attn_mask.shape) == (L, S):
             mask = mask + _additive(attn_mask, dtype)
-        elif tuple(attn_mask.shape) == (B * H, L, S):
+        elif tuple(attn_mask.shape) == per_head:
             mask = mask + _additive(attn_mask, dtype).view(B, H, L, S)
         else:
-            raise ValueError(f"attn_mask must be ({L}, {S}) or ({B * H}, {L}, {S}), got {tuple(attn_mask.shape)}")
+            raise ValueError(f"attn_mask must be {(L, S)} or {per_head}, got {tuple(attn_mask.shape)}")
     if key_padding_mask is not None:
         if tuple(key_padding_mask.shape) != (B, S):
             raise ValueError(f"key_padding_mask must be ({B}, {S}), got {tuple(key_padding_mask.shape)}")
@@ -206,7 +209,10 @@ def attention_heads(
     ``Q_h K_h^T / sqrt(head_dim)`` for all heads at once; add the mask of
     :func:`build_attention_mask`; softmax over the keys; dropout on the
     weights (only if ``training`` and ``dropout_p > 0``, as
-    ``torch.nn.functional.dropout``); ``weights @ V_h``; merge the heads.
+    ``torch.nn.functional.dropout``: each weight of each head and batch
+    element is zeroed independently with probability ``dropout_p`` and the
+    kept ones are scaled by ``1 / (1 - dropout_p)``; when dropout is not
+    applied no random numbers are drawn); ``weights @ V_h``; merge the heads.
     No output projection here.
 
     With ``use_sdpa=True`` and ``need_weights=False`` the attention itself
@@ -234,8 +240,10 @@ def attention_heads(
     Returns:
         ``(output, weights)``: ``output`` ``(B, L, D)`` with the heads merged;
         ``weights`` as described above (after masking, softmax and dropout;
-        the weights actually multiplied with the values) or None when
-        ``need_weights`` is False.
+        the weights actually multiplied with the values, so in training mode
+        with ``dropout_p > 0`` they contain the dropout's zeros and scaling;
+        averaged over the heads after the dropout) or None when
+        ``need_weights`` is False. Both have the dtype of ``q``.
 
     Raises:
         ValueError: if ``q``, ``k`` or ``v`` is not 3-D; if their batch sizes
@@ -243,7 +251,7 @@ def attention_heads(
             if ``D`` is not divisible by ``num_heads``; if ``dropout_p`` is not
             in ``[0, 1)``; if a mask has the wrong shape.
     """
-    if q.dim() != 3 or k.dim() != 3 or v.dim() != 3:
+    if any(t.dim() != 3 for t in (q, k, v)):
         raise ValueError("q, k and v must be 3-D (batch, sequence, features)")
     (B, L, D), S = q.shape, k.shape[1]
     if k.shape != (B, S, D) or v.shape != (B, S, D):
@@ -337,8 +345,9 @@ def multi_head_attention_forward(
     if (key is None) != (value is None):
         raise ValueError("give both key and value, or neither (self-attention)")
     D = query.shape[-1]
-    if tuple(in_proj_weight.shape) != (3 * D, D):
-        raise ValueError(f"in_proj_weight must be ({3 * D}, {D}), got {tuple(in_proj_weight.shape)}")
+    fused_shape = (3 * D, D)
+    if tuple(in_proj_weight.shape) != fused_shape:
+        raise ValueError(f"in_proj_weight must be {fused_shape}, got {tuple(in_proj_weight.shape)}")
     if key is None:
         q, k, v = F.linear(query, in_proj_weight, in_proj_bias).chunk(3, dim=-1)
     else:
@@ -442,7 +451,8 @@ class MultiHeadAttention(nn.Module):
         Returns:
             ``(output, weights)``: ``output`` in the layout of ``query``;
             ``weights`` always batch first, or None when ``need_weights`` is
-            False.
+            False. A call changes neither the parameters nor the module's
+            mode (``training``).
 
         Raises:
             ValueError: as :func:`attention_heads`.
@@ -638,7 +648,8 @@ def compare_heads(
     Args:
         d_model: the model width; every entry of ``head_counts`` divides it.
         seq_len: the sequence length ``L`` (``= S``).
-        head_counts: the numbers of heads to compare.
+        head_counts: the numbers of heads to compare (any sequence of
+            ints; empty gives an empty list).
         batch_size: the batch size ``B``.
         bias: whether the projections have biases.
         repeats: how many timed passes per row (at least 1).

@@ -98,9 +98,22 @@ def test_padding_mask_values(lab):
 
 
 @pytest.mark.points(1)
+def test_padding_mask_named_values(lab):
+    """No sequences give a (0, 0) mask, lengths equal to max_len give no padding, and int32 tensors work."""
+    out = lab.padding_mask([])
+    check(torch.is_tensor(out) and out.dtype == torch.bool and tuple(out.shape) == (0, 0), "padding_mask([]) should be an empty (0, 0) bool tensor")
+    out = lab.padding_mask(torch.tensor([], dtype=torch.long), 3)
+    check(torch.is_tensor(out) and tuple(out.shape) == (0, 3), "padding_mask of no lengths with max_len=3 should be (0, 3)")
+    assert_close(lab.padding_mask([4, 4], 4), padding([4, 4], 4), what="padding_mask([4, 4], 4) (no padding)")
+    assert_close(lab.padding_mask([0], 0), padding([0], 0), what="padding_mask([0], 0)")
+    assert_close(lab.padding_mask(torch.tensor([1, 3], dtype=torch.int32), 5), padding([1, 3], 5), what="padding_mask of an int32 tensor")
+
+
+@pytest.mark.points(1)
 def test_padding_mask_invalid_lengths(lab):
-    """padding_mask raises ValueError for a length above max_len or below 0."""
-    for lengths, max_len in (([3, 7], 5), ([2, -1], 4)):
+    """Lengths of 0 and of max_len work; padding_mask raises ValueError for a length above max_len or below 0."""
+    assert_close(lab.padding_mask([0, 5], 5), padding([0, 5], 5), what="padding_mask([0, 5], 5)")
+    for lengths, max_len in (([3, 7], 5), ([2, -1], 4), ([6], 5), ([-1], None)):
         with pytest.raises(ValueError):
             lab.padding_mask(lengths, max_len)
             pytest.fail(f"no ValueError for lengths {lengths} with max_len {max_len}")
@@ -112,9 +125,9 @@ def test_padding_mask_invalid_lengths(lab):
 @pytest.mark.parametrize(
     "case",
     [
-        pytest.param(([(50, 16), (3, 2)], 1e-5), id="even_d_model", marks=pytest.mark.points(3)),
+        pytest.param(([(50, 16), (3, 2)], 1e-5), id="even_d_model", marks=pytest.mark.points(2)),
         pytest.param(([(37, 7), (6, 1)], 1e-5), id="odd_d_model", marks=pytest.mark.points(2)),
-        pytest.param(([(3000, 64)], 1e-9), id="long_float64_precision", marks=pytest.mark.points(2)),
+        pytest.param(([(3000, 64)], 1e-9), id="long_float64_precision", marks=pytest.mark.points(1)),
     ],
 )
 def test_sinusoidal_matches_formula(lab, case):
@@ -127,11 +140,13 @@ def test_sinusoidal_matches_formula(lab, case):
 
 @pytest.mark.points(2)
 def test_sinusoidal_dtype_and_base(lab):
-    """The default dtype is float32, and the base argument replaces 10000."""
+    """The default dtype is float32 (computed in float64 first: exact to float32 rounding at position 3000); base replaces 10000."""
     out = lab.sinusoidal_positional_encoding(100, 12)
     assert_close(out, pe_formula(100, 12).float(), atol=1e-4, rtol=0, what="the float32 table")
+    out = lab.sinusoidal_positional_encoding(max_len=3000, d_model=16)
+    assert_close(out, pe_formula(3000, 16).float(), atol=2e-7, rtol=0, what="the float32 table at 3000 positions (computed in float64, then converted)")
     out = lab.sinusoidal_positional_encoding(40, 10, base=500.0, dtype=torch.float64)
-    assert_close(out, pe_formula(40, 10, base=500.0), atol=1e-5, rtol=0, what="the table with base=500")
+    assert_close(out, pe_formula(40, 10, base=500.0), atol=1e-12, rtol=0, what="the table with base=500")
 
 
 @pytest.mark.points(1)
@@ -139,13 +154,15 @@ def test_sinusoidal_invalid_sizes(lab):
     """sinusoidal_positional_encoding raises ValueError for max_len < 0 or d_model < 1; max_len=0 is empty."""
     out = lab.sinusoidal_positional_encoding(0, 8)
     check(torch.is_tensor(out) and tuple(out.shape) == (0, 8), "max_len=0 should give an empty (0, d_model) table")
-    for max_len, d_model in ((-1, 8), (5, 0)):
+    out = lab.sinusoidal_positional_encoding(1, 1)
+    check(torch.is_tensor(out) and tuple(out.shape) == (1, 1), "max_len=1, d_model=1 should give a (1, 1) table")
+    for max_len, d_model in ((-1, 8), (5, 0), (5, -2)):
         with pytest.raises(ValueError):
             lab.sinusoidal_positional_encoding(max_len, d_model)
             pytest.fail(f"no ValueError for max_len={max_len}, d_model={d_model}")
 
 
-@pytest.mark.points(3)
+@pytest.mark.points(2)
 def test_sinusoidal_module_adds_table(lab):
     """SinusoidalPositionalEncoding has no state and returns x + PE[:seq] for short and long sequences, keeping the dtype."""
     m = lab.SinusoidalPositionalEncoding(16)
@@ -153,13 +170,26 @@ def test_sinusoidal_module_adds_table(lab):
     x = randn(2, 5, 16, seed=1)
     assert_close(m(x), x + pe_formula(5, 16).float(), **F32, what="the output for a (2, 5, 16) float32 input")
     x = randn(2, 700, 16, seed=2, dtype=torch.float64)
-    assert_close(m(x), x + pe_formula(700, 16), atol=1e-4, rtol=0, what="the output for a (2, 700, 16) float64 input")
+    assert_close(m(x), x + pe_formula(700, 16), atol=1e-9, rtol=0, what="the output for a (2, 700, 16) float64 input")
+
+
+@pytest.mark.points(1)
+def test_sinusoidal_module_base_and_call_order(lab):
+    """SinusoidalPositionalEncoding(base=...) uses that base; a long call after a short one, then a float32 one, all stay right."""
+    m = lab.SinusoidalPositionalEncoding(6, base=100.0)
+    x = randn(1, 4, 6, seed=3, dtype=torch.float64)
+    assert_close(m(x), x + pe_formula(4, 6, base=100.0), **F64, what="the output with base=100")
+    m = lab.SinusoidalPositionalEncoding(8)
+    for seq, dtype in ((3, torch.float64), (50, torch.float64), (7, torch.float32), (60, torch.float32), (2, torch.float64)):
+        x = randn(2, seq, 8, seed=seq, dtype=dtype)
+        tol = F64 if dtype == torch.float64 else F32
+        assert_close(m(x), x + pe_formula(seq, 8).to(dtype), **tol, what=f"the output for seq={seq} ({str(dtype)[6:]}) after other calls")
 
 
 # ---- learned positional embedding -----------------------------------------------------------------
 
 
-@pytest.mark.points(2)
+@pytest.mark.points(1)
 def test_learned_embedding_parameters(lab):
     """LearnedPositionalEmbedding has one parameter 'weight' (max_len, d_model), initialised N(0, 0.02^2)."""
     lab.manual_seed(0)
@@ -185,7 +215,7 @@ def test_learned_embedding_forward(lab):
         pytest.fail("no ValueError for a sequence longer than max_len")
 
 
-@pytest.mark.points(2)
+@pytest.mark.points(1)
 def test_learned_embedding_gradient(lab):
     """The gradient of 'weight' is the batch sum of the output gradient on rows < seq and zero after."""
     m = lab.LearnedPositionalEmbedding(10, 4)
@@ -215,7 +245,7 @@ def test_feed_forward_parameters(lab):
         check(state_shapes(sd) == expected, f"the state_dict shapes (bias={bias}) are wrong")
 
 
-@pytest.mark.points(2)
+@pytest.mark.points(1)
 @pytest.mark.parametrize("activation", ["relu", "gelu"])
 def test_feed_forward_matches_formula(lab, activation):
     """FeedForward(eval) computes linear2(activation(linear1(x))) with the exact GELU or ReLU."""
@@ -234,15 +264,78 @@ def test_feed_forward_matches_formula(lab, activation):
     assert_close(m(x), expected, **F32, what=f"the FeedForward output ({activation})")
 
 
+FF_SD = {
+    "linear1.weight": randn(20, 8, seed=10) / 8**0.5,
+    "linear1.bias": randn(20, seed=11),
+    "linear2.weight": randn(8, 20, seed=12) / 20**0.5,
+    "linear2.bias": randn(8, seed=13),
+}
+
+
+def ff_formula(x, sd=FF_SD, act=F.relu):
+    return F.linear(act(F.linear(x, sd["linear1.weight"], sd.get("linear1.bias"))), sd["linear2.weight"], sd.get("linear2.bias"))
+
+
+@pytest.mark.points(1)
+def test_feed_forward_defaults_and_shapes(lab):
+    """FeedForward's defaults (relu, no dropout even in training mode, biases), the str attribute activation, any leading dims."""
+    m = lab.FeedForward(8, 20)
+    check(bool(m.training), "a new module should be in training mode (as every nn.Module)")
+    check(m.activation == "relu" and isinstance(m.activation, str), "FeedForward(8, 20).activation should be the str 'relu'")
+    check(lab.FeedForward(8, 20, activation="gelu").activation == "gelu", "FeedForward(activation='gelu').activation should be 'gelu'")
+    m.load_state_dict(FF_SD)  # fails without the default biases
+    for shape in ((5, 8), (2, 3, 4, 8)):
+        x = randn(*shape, seed=len(shape))
+        assert_close(m(x), ff_formula(x), **F32, what=f"the default FeedForward (training mode, dropout 0) on shape {shape}")
+
+
+@pytest.mark.points(1)
+def test_feed_forward_dropout_after_activation(lab):
+    """In training, FeedForward drops activations (kept ones scaled by 1/(1-p)) between the activation and linear2."""
+    p, d = 0.5, 6
+    m = lab.FeedForward(d, d, dropout=p)
+    w1 = randn(d, d, seed=15) / d**0.5
+    w2 = torch.eye(d) + 0.3 * randn(d, d, seed=18)  # invertible, mixes the hidden units
+    m.load_state_dict({"linear1.weight": w1, "linear1.bias": torch.zeros(d), "linear2.weight": w2, "linear2.bias": torch.zeros(d)})
+    x = randn(400, d, seed=16)
+    lab.manual_seed(17)
+    out = m(x).detach()
+    hidden = F.relu(F.linear(x, w1))
+    dropped_hidden = torch.linalg.solve(w2.double(), out.double().T).T  # undo linear2
+    active = hidden > 0.05
+    ratio = dropped_hidden[active] / hidden[active]
+    ok = ((ratio.abs() < 1e-3) | ((ratio - 1 / (1 - p)).abs() < 1e-3)).all()
+    check(bool(ok), "in training the output is not linear2(dropout(activation(linear1(x)))) with scaling 1/(1-p)")
+    dropped = float((ratio.abs() < 1e-3).double().mean())
+    check(0.4 < dropped < 0.6, "FeedForward did not drop about a fraction p of the activations")
+    m.eval()
+    assert_close(m(x), F.linear(hidden, w2), **F32, what="the FeedForward output in eval mode")
+
+
 @pytest.mark.points(1)
 def test_invalid_arguments_raise_value_error(lab):
-    """Unknown activations, num_heads not dividing d_model and num_layers < 1 raise ValueError."""
+    """Valid settings build (1 head, d_model heads, 1 layer); unknown activations, num_heads not dividing d_model or < 1, num_layers < 1 raise ValueError."""
+    for build in (
+        lambda: lab.FeedForward(8, 16, activation="gelu"),
+        lambda: lab.MultiHeadSelfAttention(8, 1),
+        lambda: lab.MultiHeadSelfAttention(8, 8),
+        lambda: lab.MultiHeadSelfAttention(12, 4),
+        lambda: lab.EncoderLayer(12, 4, 16, activation="gelu"),
+        lambda: lab.Encoder(12, 4, 1, 16),
+    ):
+        check(len(build().state_dict()) > 0, "a valid module could not be built")
     cases = {
         "FeedForward with activation='tanh'": lambda: lab.FeedForward(8, 16, activation="tanh"),
+        "FeedForward with activation='RELU'": lambda: lab.FeedForward(8, 16, activation="RELU"),
         "EncoderLayer with activation='swish'": lambda: lab.EncoderLayer(8, 2, 16, activation="swish"),
         "MultiHeadSelfAttention(10, num_heads=3)": lambda: lab.MultiHeadSelfAttention(10, 3),
+        "MultiHeadSelfAttention(12, num_heads=0)": lambda: lab.MultiHeadSelfAttention(12, 0),
+        "MultiHeadSelfAttention(12, num_heads=-4)": lambda: lab.MultiHeadSelfAttention(12, -4),
+        "MultiHeadSelfAttention(8, num_heads=16)": lambda: lab.MultiHeadSelfAttention(8, 16),
         "EncoderLayer(12, num_heads=5)": lambda: lab.EncoderLayer(12, 5, 16),
         "Encoder with num_layers=0": lambda: lab.Encoder(8, 2, 0, 16),
+        "Encoder with num_layers=-1": lambda: lab.Encoder(8, 2, -1, 16),
+        "Encoder with num_heads=3": lambda: lab.Encoder(8, 3, 2, 16),
     }
     for what, call in cases.items():
         with pytest.raises(ValueError):
@@ -276,19 +369,25 @@ def test_attention_parameters(lab):
 @pytest.mark.parametrize(
     "case",
     [
-        pytest.param("plain", marks=pytest.mark.points(3)),
-        pytest.param("padding", marks=pytest.mark.points(3)),
+        pytest.param("plain", marks=pytest.mark.points(2)),
+        pytest.param("padding", marks=pytest.mark.points(2)),
         pytest.param("bool_mask", marks=pytest.mark.points(2)),
         pytest.param("float_mask", marks=pytest.mark.points(2)),
         pytest.param("per_head_mask", marks=pytest.mark.points(1)),
         pytest.param("no_bias", marks=pytest.mark.points(1)),
+        pytest.param("float_mask_and_padding", marks=pytest.mark.points(1)),
+        pytest.param("per_head_float_mask_and_padding", marks=pytest.mark.points(1)),
+        pytest.param("one_head_float64", marks=pytest.mark.points(1)),
     ],
 )
 def test_attention_matches_torch(lab, case):
     """MultiHeadSelfAttention with copied weights matches nn.MultiheadAttention (masks in torch's convention)."""
     batch, seq, d, heads = 3, 7, 16, 4
-    mha, sd = torch_mha(d, heads, seed=20, bias=case != "no_bias")
-    x = randn(batch, seq, d, seed=21)
+    dtype = torch.float64 if case == "one_head_float64" else torch.float32
+    if case == "one_head_float64":
+        heads = 1
+    mha, sd = torch_mha(d, heads, seed=20, bias=case != "no_bias", dtype=dtype)
+    x = randn(batch, seq, d, seed=21, dtype=dtype)
     masks = {}
     if case == "padding":
         masks = {"key_padding_mask": padding([7, 4, 1], seq)}
@@ -298,13 +397,33 @@ def test_attention_matches_torch(lab, case):
         masks = {"attn_mask": randn(seq, seq, seed=23).masked_fill(forbidden_mask(seq, seed=24), float("-inf"))}
     elif case == "per_head_mask":
         masks = {"attn_mask": forbidden_mask(seq, seed=25, shape=(batch * heads, seq, seq))}
+    elif case == "float_mask_and_padding":
+        masks = {
+            "attn_mask": randn(seq, seq, seed=26).masked_fill(forbidden_mask(seq, seed=27), float("-inf")),
+            "key_padding_mask": padding([7, 3, 5], seq),
+        }
+    elif case == "per_head_float_mask_and_padding":
+        shape = (batch * heads, seq, seq)
+        masks = {
+            "attn_mask": randn(*shape, seed=28).masked_fill(forbidden_mask(seq, seed=29, shape=shape), float("-inf")),
+            "key_padding_mask": padding([2, 7, 4], seq),
+        }
+    elif case == "one_head_float64":
+        masks = {"key_padding_mask": padding([7, 1, 4], seq)}
     m = lab.MultiHeadSelfAttention(d, heads, bias=case != "no_bias")
+    if dtype == torch.float64:
+        m.double()
     m.load_state_dict(sd)
     m.eval()
-    assert_close(m(x, **masks), mha_oracle(mha, x, **masks), **F32, what=f"the attention output ({case})")
+    out = m(x, **masks)
+    check(torch.is_tensor(out), "MultiHeadSelfAttention.forward should return only the output tensor")
+    tol = F64 if dtype == torch.float64 else F32
+    if any(mask.dtype != torch.bool for mask in masks.values()):  # torch wants one mask type
+        masks = {k: torch.zeros(v.shape, dtype=dtype).masked_fill(v, float("-inf")) if v.dtype == torch.bool else v for k, v in masks.items()}
+    assert_close(out, mha_oracle(mha, x, **masks), **tol, what=f"the attention output ({case})")
 
 
-@pytest.mark.points(3)
+@pytest.mark.points(2)
 def test_attention_gradients(lab):
     """MultiHeadSelfAttention (float64, padding and bool mask): input and parameter gradients match nn.MultiheadAttention."""
     batch, seq, d, heads = 2, 6, 8, 2
@@ -324,6 +443,46 @@ def test_attention_gradients(lab):
     check(set(result.param_grads) == set(expected), "the parameter names differ from nn.MultiheadAttention's")
     for name, p in expected.items():
         assert_close(result.param_grads[name], p.grad, **F64_GRAD, what=f"the gradient for {name}")
+
+
+@pytest.mark.points(1)
+def test_attention_initialisation(lab):
+    """MultiHeadSelfAttention starts like torch: in_proj_weight Xavier-uniform, both biases zero, out_proj.weight nn.Linear's default."""
+    lab.manual_seed(34)
+    d = 64
+    sd = lab.MultiHeadSelfAttention(d, 4).state_dict()
+    bound = (6 / (d + 3 * d)) ** 0.5  # xavier_uniform_ on (3d, d)
+    w = sd["in_proj_weight"]
+    check(float(w.abs().max()) <= bound and 0.9 < float(w.std()) / (bound / 3**0.5) < 1.1, "in_proj_weight is not Xavier-uniform")
+    check(bool((sd["in_proj_bias"] == 0).all()) and bool((sd["out_proj.bias"] == 0).all()), "the biases should start at zero")
+    w = sd["out_proj.weight"]
+    bound = d**-0.5
+    check(float(w.abs().max()) <= bound and 0.9 < float(w.std()) / (bound / 3**0.5) < 1.1, "out_proj.weight is not nn.Linear's default")
+
+
+@pytest.mark.points(1)
+def test_attention_dropout_on_weights(lab):
+    """In training, MultiHeadSelfAttention drops attention weights (kept ones scaled by 1/(1-p)); in eval it matches torch."""
+    d, p, seq = 8, 0.5, 3
+    mha, sd = torch_mha(d, 1, seed=35)
+    sd["in_proj_weight"][2 * d :] = torch.eye(d)  # values = x
+    sd["in_proj_bias"][2 * d :] = 0
+    sd["out_proj.weight"], sd["out_proj.bias"] = torch.eye(d), torch.zeros(d)
+    mha.load_state_dict(sd)
+    m = lab.MultiHeadSelfAttention(d, 1, dropout=p)
+    m.load_state_dict(sd)
+    x = randn(40, seq, d, seed=36)
+    lab.manual_seed(37)
+    out = m(x)  # training mode: the default
+    q = F.linear(x, sd["in_proj_weight"][:d], sd["in_proj_bias"][:d])
+    k = F.linear(x, sd["in_proj_weight"][d : 2 * d], sd["in_proj_bias"][d : 2 * d])
+    clean = torch.softmax(q @ k.transpose(-2, -1) / d**0.5, dim=-1)
+    scaled = (out @ torch.linalg.pinv(x)) / clean  # 0 (dropped) or 1 / (1 - p) per weight
+    ok = ((scaled.abs() < 1e-3) | ((scaled - 1 / (1 - p)).abs() < 1e-3)).all()
+    check(bool(ok), "in training the output is not (attention weights with dropout) @ values")
+    check(0.35 < float((scaled.abs() < 1e-3).double().mean()) < 0.65, "about a fraction p of the attention weights should be dropped")
+    m.eval()
+    assert_close(m(x), mha_oracle(mha.eval(), x), **F32, what="the eval-mode output with dropout=0.5")
 
 
 # ---- encoder layer --------------------------------------------------------------------------------
@@ -365,7 +524,7 @@ LAYER_CONFIGS = {
 }
 
 
-@pytest.mark.points(3)
+@pytest.mark.points(2)
 @pytest.mark.parametrize("config", list(LAYER_CONFIGS))
 def test_layer_matches_torch(lab, config):
     """EncoderLayer (eval) matches nn.TransformerEncoderLayer with copied weights, without and with a padding mask."""
@@ -385,7 +544,7 @@ def test_layer_matches_torch(lab, config):
     )
 
 
-@pytest.mark.points(2)
+@pytest.mark.points(1)
 @pytest.mark.parametrize("kind", ["bool", "float"])
 def test_layer_src_mask(lab, kind):
     """EncoderLayer applies src_mask as torch does: bool True = may NOT attend, float = added to the scores."""
@@ -423,7 +582,7 @@ def test_layer_without_bias_and_custom_eps(lab):
         )
 
 
-@pytest.mark.points(3)
+@pytest.mark.points(2)
 @pytest.mark.parametrize("norm_first", [False, True], ids=["post_norm", "pre_norm"])
 def test_layer_gradients(lab, norm_first):
     """EncoderLayer (float64, padding mask): the gradients for x and for every parameter match torch's."""
@@ -482,6 +641,55 @@ def test_layer_dropout_in_training(lab):
     check(not torch.allclose(runs[0], layer_oracle(torch_mod, x)), "dropout had no effect in training mode")
 
 
+@pytest.mark.points(2)
+@pytest.mark.parametrize("norm_first", [False, True], ids=["post_norm", "pre_norm"])
+def test_layer_training_statistics_match_torch(lab, norm_first):
+    """In training, the mean and spread of the output over many draws match nn.TransformerEncoderLayer's (dropout in all four places)."""
+    p, n = 0.2, 4000
+    torch_mod, sd = torch_layer(seed=95, norm_first=norm_first, dropout=p, activation="gelu")
+    torch_mod.train()
+    layer = student_layer(lab, sd, norm_first=norm_first, dropout=p, activation="gelu")
+    layer.train()
+    x = randn(1, 5, 16, seed=96).expand(n, -1, -1).contiguous()  # identical copies: the spread is the dropout's
+    lab.manual_seed(97)
+    out = layer(x).detach()
+    torch.manual_seed(98)
+    with torch_slow_path(), torch.no_grad():
+        expected = torch_mod(x)
+    check(torch.is_tensor(out) and out.shape == expected.shape, "the training-mode output has the wrong shape")
+    var_a, var_e = out.var(dim=0), expected.var(dim=0)
+    ratio = float(var_a.mean() / var_e.mean())
+    check(0.9 < ratio < 1.1, "the spread of the training-mode output differs from torch's (is dropout missing somewhere, or extra?)")
+    z = (out.mean(dim=0) - expected.mean(dim=0)).abs() / ((var_a + var_e) / n).sqrt()
+    check(float(z.max()) < 5, "the average training-mode output differs from torch's")
+
+
+@pytest.mark.points(1)
+def test_layer_defaults_and_state(lab):
+    """EncoderLayer(d, heads) has torch's defaults (2048 hidden, dropout 0.1, relu, post-norm); it starts in training mode; eval calls repeat exactly."""
+    layer = lab.EncoderLayer(16, 4)
+    check(bool(layer.training), "a new EncoderLayer should be in training mode")
+    expected = state_shapes(nn.TransformerEncoderLayer(16, 4, batch_first=True).state_dict())
+    check(state_shapes(layer.state_dict()) == expected, "the default state_dict differs from nn.TransformerEncoderLayer(16, 4)'s (dim_feedforward 2048)")
+    torch_mod = nn.TransformerEncoderLayer(16, 4, batch_first=True)
+    sd = randomize(torch_mod, seed=99)
+    torch_mod.eval()
+    layer.load_state_dict(sd)
+    x = randn(2, 5, 16, seed=100)
+    lab.manual_seed(101)
+    training = layer(x)
+    check(bool(layer.training), "forward changed the module's mode")
+    check(not torch.allclose(training, layer_oracle(torch_mod, x)), "the default dropout (0.1) had no effect in training mode")
+    layer.eval()
+    first, second = layer(x), layer(x)
+    assert_close(first, layer_oracle(torch_mod, x), **F32, what="the eval-mode output with the default arguments")
+    assert_close(second, first, atol=0, rtol=0, what="a second eval-mode call")
+    check(not bool(layer.training), "forward changed the module's mode")
+    after = layer.state_dict()
+    for name, t in sd.items():
+        assert_close(after[name], t, atol=0, rtol=0, what=f"{name} after forward calls")
+
+
 # ---- encoder stack --------------------------------------------------------------------------------
 
 
@@ -512,24 +720,29 @@ ENCODER_CONFIGS = {
     "post_norm": dict(norm_first=False, final_norm=False, activation="relu"),
     "pre_norm_final_norm": dict(norm_first=True, final_norm=True, activation="gelu"),
     "post_norm_final_norm": dict(norm_first=False, final_norm=True, activation="gelu", layer_norm_eps=1e-3),
+    "pre_norm_final_norm_no_bias": dict(norm_first=True, final_norm=True, bias=False, layer_norm_eps=1e-2),
+    "one_layer": dict(norm_first=True, final_norm=False, num_layers=1),
 }
 
 
 @pytest.mark.parametrize(
     "config",
     [
-        pytest.param("post_norm", marks=pytest.mark.points(3)),
-        pytest.param("pre_norm_final_norm", marks=pytest.mark.points(3)),
+        pytest.param("post_norm", marks=pytest.mark.points(2)),
+        pytest.param("pre_norm_final_norm", marks=pytest.mark.points(2)),
         pytest.param("post_norm_final_norm", marks=pytest.mark.points(2)),
+        pytest.param("pre_norm_final_norm_no_bias", marks=pytest.mark.points(1)),
+        pytest.param("one_layer", marks=pytest.mark.points(1)),
     ],
 )
 def test_encoder_matches_torch(lab, config):
-    """A 3-layer Encoder (eval) matches nn.TransformerEncoder with copied weights, with padding and a bool mask."""
+    """An Encoder (eval) matches nn.TransformerEncoder with copied weights: padding, bool, float and per-head masks."""
     cfg = dict(ENCODER_CONFIGS[config])
     final_norm = cfg.pop("final_norm")
-    encoder, sd = torch_encoder(seed=80, num_layers=3, final_norm=final_norm, **cfg)
+    num_layers = cfg.pop("num_layers", 3)
+    encoder, sd = torch_encoder(seed=80, num_layers=num_layers, final_norm=final_norm, **cfg)
     encoder.eval()
-    m = lab.Encoder(16, 4, 3, 32, final_norm=final_norm, **cfg)
+    m = lab.Encoder(16, 4, num_layers, 32, final_norm=final_norm, **cfg)
     m.load_state_dict(sd)
     m.eval()
     x = randn(3, 7, 16, seed=81)
@@ -542,6 +755,31 @@ def test_encoder_matches_torch(lab, config):
     )
     masks = {"mask": forbidden_mask(7, seed=82), "src_key_padding_mask": pad}
     assert_close(m(x, **masks), encoder_oracle(encoder, x, **masks), **F32, what=f"the encoder output ({config}, bool mask and padding)")
+    float_mask = randn(7, 7, seed=83).masked_fill(forbidden_mask(7, seed=84), float("-inf"))
+    assert_close(m(x, mask=float_mask), encoder_oracle(encoder, x, mask=float_mask), **F32, what=f"the encoder output ({config}, float mask)")
+    per_head = forbidden_mask(7, seed=85, shape=(3 * 4, 7, 7))
+    assert_close(m(x, mask=per_head), encoder_oracle(encoder, x, mask=per_head), **F32, what=f"the encoder output ({config}, per-head mask)")
+
+
+@pytest.mark.points(1)
+def test_encoder_structure_and_defaults(lab):
+    """Encoder's layers are initialised independently, norm is None without final_norm, and the defaults are torch's (2048, post-norm, no final norm)."""
+    lab.manual_seed(86)
+    m = lab.Encoder(16, 4, 2)
+    sd = m.state_dict()
+    expected, _ = torch_encoder(0, num_layers=2, final_norm=False, ff=2048)
+    check(state_shapes(sd) == state_shapes(expected.state_dict()), "the default state_dict differs from nn.TransformerEncoder's (dim_feedforward 2048, no final norm)")
+    check(m.norm is None, "Encoder(final_norm=False).norm should be None")
+    check(not torch.equal(sd["layers.0.self_attn.in_proj_weight"], sd["layers.1.self_attn.in_proj_weight"]), "the layers should be initialised independently, not copies of one layer")
+    check(not torch.equal(sd["layers.0.linear1.weight"], sd["layers.1.linear1.weight"]), "the layers should be initialised independently, not copies of one layer")
+    check(bool(m.training), "a new Encoder should be in training mode")
+    encoder = nn.TransformerEncoder(nn.TransformerEncoderLayer(16, 4, batch_first=True), 2, enable_nested_tensor=False)
+    sd = randomize(encoder, seed=87)
+    encoder.eval()
+    m.load_state_dict(sd)
+    m.eval()
+    x = randn(2, 5, 16, seed=88)
+    assert_close(m(x), encoder_oracle(encoder, x), **F32, what="the eval-mode output with the default arguments")
 
 
 @pytest.mark.points(2)
@@ -595,3 +833,42 @@ def test_encoder_forward_matches_torch(lab, config):
         **F32,
         what="the encoder_forward output",
     )
+
+
+ENCODER_FORWARD_CASES = {
+    # name: (torch_encoder arguments, encoder_forward keyword arguments other than masks, masks)
+    "eleven_layers_defaults": (dict(num_layers=11, final_norm=False, d=8, heads=2, ff=12), {}, "padding"),
+    "float64_final_norm_no_bias": (
+        dict(num_layers=2, final_norm=True, bias=False, dtype=torch.float64, norm_first=True, activation="gelu"),
+        dict(norm_first=True, activation="gelu"),
+        "float_mask",
+    ),
+    "per_head_mask_keywords": (dict(num_layers=3, final_norm=True, ff=24, layer_norm_eps=1e-2), dict(layer_norm_eps=1e-2), "per_head"),
+}
+
+
+@pytest.mark.points(1)
+@pytest.mark.parametrize("case", list(ENCODER_FORWARD_CASES))
+def test_encoder_forward_cases(lab, case):
+    """encoder_forward with 11 layers (numeric order) and the defaults, float64 without biases, a per-head mask by keyword; params unchanged."""
+    config, kwargs, mask_kind = ENCODER_FORWARD_CASES[case]
+    dtype = config.get("dtype", torch.float32)
+    d, heads = config.get("d", 16), config.get("heads", 4)
+    encoder, sd = torch_encoder(seed=92, **config)
+    encoder.eval()
+    x = randn(3, 6, d, seed=93, dtype=dtype)
+    if mask_kind == "padding":
+        masks = {"src_key_padding_mask": padding([6, 2, 4], 6)}
+    elif mask_kind == "float_mask":
+        masks = {"mask": randn(6, 6, seed=94, dtype=dtype).masked_fill(forbidden_mask(6, seed=95), float("-inf"))}
+    else:
+        masks = {"mask": forbidden_mask(6, seed=96, shape=(3 * heads, 6, 6)), "src_key_padding_mask": padding([6, 5, 3], 6)}
+    before = {k: v.clone() for k, v in sd.items()}
+    if case == "per_head_mask_keywords":
+        out = lab.encoder_forward(x=x, params=sd, num_heads=heads, **kwargs, **masks)
+    else:
+        out = lab.encoder_forward(x, sd, heads, **kwargs, **masks)
+    tol = F64 if dtype == torch.float64 else F32
+    assert_close(out, encoder_oracle(encoder, x, **masks), **tol, what=f"the encoder_forward output ({case})")
+    for name, t in before.items():
+        assert_close(sd[name], t, atol=0, rtol=0, what=f"params[{name!r}] after encoder_forward")

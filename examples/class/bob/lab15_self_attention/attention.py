@@ -98,9 +98,13 @@ def scaled_dot_product_attention(
       4. dropout on the weights when ``training`` and ``dropout_p > 0``: each
          weight is independently zeroed with probability ``dropout_p`` and
          the kept ones are multiplied by ``1 / (1 - dropout_p)``, so the
-         expected output equals the output without dropout. Random numbers
-         come from ``generator`` (or torch's global generator when it is
-         None), so the same seed gives the same result;
+         expected output equals the output without dropout. Each weight gets
+         its own random draw: rows, heads and batch elements are dropped
+         independently of each other. Random numbers come from
+         ``generator`` (or torch's global generator when it is None), so the
+         same seed gives the same result. When dropout is not applied
+         (``training=False`` or ``dropout_p == 0``) no random numbers are
+         drawn at all: the generator's state is left unchanged;
       5. output = weights ``@ value``.
 
     Args:
@@ -111,10 +115,14 @@ def scaled_dot_product_attention(
         attn_mask: optional bool or float mask broadcastable to
             ``(..., L, S)`` (for example ``(L, S)``); a float mask has the
             dtype of ``query``.
-        dropout_p: dropout probability on the attention weights, in ``[0, 1)``.
+        dropout_p: dropout probability on the attention weights, in ``[0, 1)``
+            (0 allowed: no dropout; 1 not allowed).
         is_causal: apply the causal mask described above.
-        scale: the factor the scores are multiplied by; None means
-            ``1 / sqrt(E)``.
+        scale: the factor the scores are multiplied by; None (and only
+            None) means ``1 / sqrt(E)``. Any float given is used as it is:
+            ``scale=0.0`` gives all-equal scores (uniform weights over the
+            keys a query may attend), ``scale=1.0`` unscaled scores, and a
+            negative scale is allowed.
         key_padding_mask: optional bool tensor, ``True`` = padding (see above).
         training: dropout is applied only when this is True (the default,
             like SDPA, which applies ``dropout_p`` whenever it is given).
@@ -127,8 +135,10 @@ def scaled_dot_product_attention(
         ``need_weights=True`` the tuple ``(output, weights)``, where
         ``weights`` ``(..., L, S)`` are the weights actually multiplied with
         ``value`` (after masking, softmax and dropout), so that
-        ``output == weights @ value``. Differentiable with respect to query,
-        key and value.
+        ``output == weights @ value``; both have the dtype of ``query``.
+        Differentiable with respect to query, key and value (through the
+        dropout too: a dropped weight passes no gradient, a kept one is
+        scaled by ``1 / (1 - dropout_p)``). The inputs are not modified.
 
     Raises:
         ValueError: if ``query`` and ``key`` have different feature sizes
@@ -181,6 +191,7 @@ class SelfAttention(nn.Module):
             is_causal: position ``i`` attends only to positions ``<= i``.
 
         Returns:
-            ``(batch, seq, d_model)``, same dtype as ``x``.
+            ``(batch, seq, d_model)``, same dtype as ``x``. A call changes
+            neither the parameters nor the module's mode (``training``).
         """
         raise NotImplementedError("TODO: project x to q, k, v, attend, project the result with out_proj")

@@ -1,0 +1,16 @@
+"""freeze does not unfreeze first: a second call adds to the first instead of replacing it."""
+
+
+def _freeze(self, num_layers, *, embeddings=True):
+    layers = self.bert.encoder.layer
+    if not 0 <= num_layers <= len(layers):
+        raise ValueError("bad num_layers")
+    frozen = [*layers[:num_layers]]
+    if embeddings:
+        frozen.append(self.bert.embeddings)
+    for module in frozen:
+        module.requires_grad_(False)
+    return [name for name, parameter in self.named_parameters() if not parameter.requires_grad]
+
+
+BertClassifier.freeze = _freeze
