@@ -108,8 +108,12 @@ class Lab:
         return float(self.data["points"])
 
     @property
-    def threads(self) -> int | None:
-        return self.data.get("threads")
+    def threads(self) -> int:
+        """torch's intra-op threads in the worker: 1 unless the manifest says more. Graders
+        run several workers side by side, each on its own CPU where they can; more threads
+        than CPUs made the small-tensor labs 10-60x slower (lab11: 60 s -> 7 s, lab19:
+        274 s -> 5 s of tests on 2 busy cores)."""
+        return int(self.data.get("threads", 1))
 
     @property
     def gpu(self) -> bool:

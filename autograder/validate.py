@@ -473,9 +473,11 @@ def _jobs_for(course: Course, lab: Lab, timing: bool, reuse_reference: bool = Tr
                 shutil.rmtree(folder, ignore_errors=True)
             ran = [t for t in r["tests"] if select is None or t["name"] in select]
             failed = [t["name"].split("::", 1)[-1] for t in ran if t["status"] != "passed"]
-            lost = sum(t["max_points"] - t["points"] for t in ran)
+            penalty = sum(c.get("penalty", 0.0) for c in r.get("static_checks", []))
+            lost = sum(t["max_points"] - t["points"] for t in ran) + penalty
             scope = f" (ran {len(ran)} of {len(lab.tests)} tests)" if select is not None else ""
             detail = f"-{lost:g}/{tests_max:g}{scope}; fails {len(failed)}: {', '.join(failed[:4])}{' ...' if len(failed) > 4 else ''}"
+            detail += f"; code checks -{penalty:g}" if penalty else ""
             return Check(lab.id, f"variant {variant.stem} loses points", lost > 1e-9, detail, time.monotonic() - start)
 
         return run

@@ -80,3 +80,4 @@ def test_checksum_comparison():
     assert not checksums_match(a, {"$sum": [1.0, 2.0, 3.0, [3]]}, 1e-3)
     assert not checksums_match(a, {"$sum": [1.0, 2.0, 30.0, [2]]}, 1e-3)
     assert not checksums_match({"$sum": [float("nan"), 2.0, 3.0, [2]]}, a, 1e-3)
+

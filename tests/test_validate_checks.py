@@ -286,6 +286,23 @@ def test_a_timed_variant_is_graded_with_timing_alone_and_must_lose_kernel_points
         assert calls[-2:] in ([("reference", True), ("variant-slow_matmul", True)], [("variant-slow_matmul", True), ("reference", True)])
 
 
+def test_a_variant_caught_only_by_a_code_check_loses_points(toy_course, monkeypatch, markers_collected_once):
+    """A variant that passes every test but trips a static check (a library call the lab forbids) loses its penalty."""
+    (toy_course.root / "reference" / LAB / "variants" / "uses_library.py").write_text('"""the library matmul."""\n')
+
+    def fake_grade(course, lab, folder, who, timing, select=()):
+        if who == "variant-uses_library":
+            report = fake_report(lab, "reference")
+            return {**report, "score": report["score"] - 5, "static_checks": [{"name": "no_library", "penalty": 5.0}]}
+        return fake_report(lab, who)
+
+    monkeypatch.setattr(validate, "_grade", fake_grade)
+    monkeypatch.setattr(validate, "_public_tests", lambda lab: validate.Check(lab.id, "public tests pass on the reference", True, "skipped"))
+    console = Console(record=True, width=400)
+    assert validate.validate_labs(toy_course, [LAB], jobs=1, timing=False, console=console, reuse_reference=False), console.export_text()
+    assert "code checks -5" in console.export_text()
+
+
 def test_timed_variants_must_name_variant_files(toy_course, markers_collected_once):
     path = manifest(toy_course)
     path.write_text(path.read_text().replace('preload = ["numpy", "torch"]', 'preload = ["numpy", "torch"]\ntimed_variants = ["no_such_variant"]'))
