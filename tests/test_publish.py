@@ -310,7 +310,8 @@ def test_a_stub_with_a_solved_function_stops_the_publish(tmp_path: Path, monkeyp
     result = publish_cli(course, out, monkeypatch=monkeypatch)
     assert result.exit_code == 1, result.output
     text = " ".join(result.output.split())
-    assert f"{LAB02}: the stub scores 5/100" in text  # count_characters' two tests: 2 + 3 points
+    solved = sum(p for t, p in lab.tests.items() if "test_count_characters_" in t)  # count_characters' two tests
+    assert solved > 0 and f"{LAB02}: the stub scores {solved:g}/100" in text
     assert "test_hidden.py::test_count_characters_hand_cases" in text and "test_count_characters_random_texts" in text
     assert "every stub must score 0" in text and "Traceback" not in text
     assert not out.exists() and not list(tmp_path.glob("*.part"))
