@@ -35,7 +35,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from autograder import grading, sandbox
+from autograder import grading
 from autograder.variants import changed_scopes, variant_folder
 from autograder.course import Course, CourseError, Lab, load_manifest
 
@@ -385,7 +385,6 @@ class _TraceOnce:
         self.lock = threading.Lock()
         self.done = False
         self.trace = None
-        self.problem = ""
 
     def get(self):
         with self.lock:
@@ -394,8 +393,8 @@ class _TraceOnce:
 
                 try:
                     self.trace = reference_trace(self.lab)
-                except Exception as exc:  # noqa: BLE001 - no trace: every variant runs every test
-                    self.problem = f"{type(exc).__name__}: {exc}"[:300]
+                except Exception:  # noqa: BLE001 - no trace: every variant runs every test
+                    pass
                 self.done = True
             return self.trace
 
@@ -458,6 +457,13 @@ def _jobs_for(course: Course, lab: Lab, timing: bool, reuse_reference: bool = Tr
 
     traced = _TraceOnce(lab)
 
+    def grade_variant(variant: Path, with_timing: bool, select: tuple[str, ...] = ()) -> dict:
+        folder = variant_folder(lab, variant)
+        try:
+            return _grade(course, lab, folder, f"variant-{variant.stem}", with_timing, select)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
     def variant_check(variant: Path) -> Callable[[], Check]:
         def run() -> Check:
             start = time.monotonic()
@@ -466,11 +472,7 @@ def _jobs_for(course: Course, lab: Lab, timing: bool, reuse_reference: bool = Tr
             select = variant_tests(lab, variant, traced.get()) if reuse_reference else None
             if select == ():
                 return Check(lab.id, f"variant {variant.stem} loses points", False, "no hidden test calls what it changes", time.monotonic() - start)
-            folder = variant_folder(lab, variant)
-            try:
-                r = _grade(course, lab, folder, f"variant-{variant.stem}", False, select or ())
-            finally:
-                shutil.rmtree(folder, ignore_errors=True)
+            r = grade_variant(variant, False, select or ())
             ran = [t for t in r["tests"] if select is None or t["name"] in select]
             failed = [t["name"].split("::", 1)[-1] for t in ran if t["status"] != "passed"]
             penalty = sum(c.get("penalty", 0.0) for c in r.get("static_checks", []))
@@ -490,11 +492,7 @@ def _jobs_for(course: Course, lab: Lab, timing: bool, reuse_reference: bool = Tr
             if not timing:
                 return Check(lab.id, name, True, "not checked: it loses only on timing, and timing is off")
             start = time.monotonic()
-            folder = variant_folder(lab, variant)
-            try:
-                r = _grade(course, lab, folder, f"variant-{variant.stem}", True)
-            finally:
-                shutil.rmtree(folder, ignore_errors=True)
+            r = grade_variant(variant, True)
             kernels = ", ".join(f"{k['name']} {k['points']:g}/{k['max_points']:g}" + (f" ({k['ratio']:.2f}x)" if k.get("ratio") else "") for k in r["kernels"])
             detail = f"{r['score']:g}/{lab.points:g}; kernels: {kernels or 'none ran'}"
             return Check(lab.id, name, lab.points - r["score"] > 1e-9, detail, time.monotonic() - start)

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from autograder import sandbox
 from autograder.course import CourseError, Lab
+from autograder.mutation.mutants import first_line
 
 EVERY_TEST = None  # what changed_scopes returns when no bound can be given
 
@@ -60,8 +61,7 @@ class _Definitions:
 
 
 def _scope(file: str, node: ast.FunctionDef | ast.AsyncFunctionDef) -> str:
-    first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
-    return f"{file}:{first}:{node.name}"
+    return f"{file}:{first_line(node)}:{node.name}"
 
 
 def _bound_names(node: ast.stmt) -> list[str]:

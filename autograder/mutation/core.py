@@ -80,15 +80,19 @@ def equivalents(lab: Lab) -> dict[str, str]:
     return {e["id"]: e.get("reason", "") for e in lab.data.get("mutation", {}).get("equivalent", [])}
 
 
+def _content_digests(lab: Lab) -> dict[str, str]:
+    """Digests of the reference's solution files and of its hidden tests with their data."""
+    return {
+        "solution": _sha([(n, t.encode()) for n, t in sorted(solution_files(lab).items())]),
+        "tests": _sha([("tests/" + n, d) for n, d in _tree(lab.hidden_tests_dir)] + [("data/" + n, d) for n, d in _tree(lab.data_dir)]),
+    }
+
+
 def current_digests(lab: Lab, operators: list[str] | None = None) -> dict[str, str]:
     """What a stored score depends on: the solution, the hidden tests and their
     data, the manifest's equivalent mutants and the operator set (when
     cosmic-ray is installed)."""
-    digests = {
-        "solution": _sha([(n, t.encode()) for n, t in sorted(solution_files(lab).items())]),
-        "tests": _sha([("tests/" + n, d) for n, d in _tree(lab.hidden_tests_dir)] + [("data/" + n, d) for n, d in _tree(lab.data_dir)]),
-        "equivalent": _sha([(i, b"") for i in sorted(equivalents(lab))]),
-    }
+    digests = {**_content_digests(lab), "equivalent": _sha([(i, b"") for i in sorted(equivalents(lab))])}
     if operators is None:
         try:
             operators = operator_names()
@@ -247,10 +251,9 @@ def _run_trace(lab: Lab, runner: Runner, files: dict[str, str]) -> dict:
     return data
 
 
-def _trace_key(lab: Lab) -> str:
-    solution = _sha([(n, t.encode()) for n, t in sorted(solution_files(lab).items())])
-    tests = _sha([("tests/" + n, d) for n, d in _tree(lab.hidden_tests_dir)] + [("data/" + n, d) for n, d in _tree(lab.data_dir)])
-    return _sha([("solution", solution.encode()), ("tests", tests.encode()), ("runner", RUNNER_VERSION.encode())])
+def _trace_key(digests: dict[str, str]) -> str:
+    """The trace's cache key, from the solution and tests digests (:func:`_content_digests`)."""
+    return _sha([("solution", digests["solution"].encode()), ("tests", digests["tests"].encode()), ("runner", RUNNER_VERSION.encode())])
 
 
 def reference_trace(lab: Lab) -> Trace:
@@ -259,7 +262,7 @@ def reference_trace(lab: Lab) -> Trace:
     unchanged, else from a fresh traced run (one process, then cached)."""
     cache_path = lab.reference_dir / CACHE_NAME
     cache = _load_cache(cache_path)
-    key = _trace_key(lab)
+    key = _trace_key(_content_digests(lab))
     data = cache.get("trace", {}).get(key)
     if data is None:
         runner = Runner(lab, 1)
@@ -323,7 +326,7 @@ def run_mutation(
     cache_path = lab.reference_dir / CACHE_NAME
     # without use_cache no verdict is taken from the cache, but the fresh ones are written to it
     cache = _load_cache(cache_path)
-    trace_key = _trace_key(lab)
+    trace_key = _trace_key(digests)
 
     runner: Runner | None = None
     trace_data = cache.get("trace", {}).get(trace_key) if use_cache else None

@@ -69,6 +69,11 @@ def _char_col(lines: list[str], line: int, byte_col: int) -> int:
     return len(text.encode("utf-8")[:byte_col].decode("utf-8", errors="ignore"))
 
 
+def first_line(node: ast.FunctionDef | ast.AsyncFunctionDef) -> int:
+    """The line the tracer's scope key gives a function (``code.co_firstlineno``): its first decorator's, else its ``def``'s."""
+    return min([node.lineno, *(d.lineno for d in node.decorator_list)])
+
+
 class _Scopes(ast.NodeVisitor):
     """Function bodies (spans -> code-object key) and, under PEP 563, annotation spans."""
 
@@ -90,7 +95,7 @@ class _Scopes(ast.NodeVisitor):
         if isinstance(node, ast.Lambda):
             first, name, body = node.lineno, "<lambda>", [node.body]
         else:
-            first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+            first = first_line(node)
             name, body = node.name, node.body
             self._annotation(node.returns)
         args = node.args
