@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import tomllib
 from dataclasses import dataclass, field
@@ -102,6 +103,31 @@ class Lab:
     @property
     def preload(self) -> list[str]:
         return list(self.data.get("preload", []))
+
+    @cached_property
+    def runner_preload(self) -> list[str]:
+        """What a runner's zygote imports before forking it: the worker's ``preload``
+        and the libraries the hidden tests import at their top level (``"pkg:Name"``
+        for ``from pkg import Name``, which also loads a lazy package's submodule).
+        transformers' model classes alone are 2-3 s of CPU per runner otherwise.
+        Modules of the lab itself (the tests' helpers, the student's files) are
+        never named: they must not be imported before the fork."""
+        local = {Path(f).stem for f in self.files} | {p.stem for p in self.hidden_tests_dir.glob("*.py")} | {"conftest"}
+        names = list(self.preload)
+        for path in sorted(self.hidden_tests_dir.glob("*.py")):
+            try:
+                tree = ast.parse(path.read_text(encoding="utf-8"))
+            except (OSError, SyntaxError, ValueError):
+                continue  # the runner reports it
+            for node in tree.body:
+                if isinstance(node, ast.Import):
+                    found = [alias.name for alias in node.names]
+                elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module and node.module != "__future__":
+                    found = [f"{node.module}:{alias.name}" for alias in node.names if alias.name != "*"] or [node.module]
+                else:
+                    continue
+                names += [n for n in found if n.split(":")[0].split(".")[0] not in local and n not in names]
+        return names
 
     @property
     def points(self) -> float:

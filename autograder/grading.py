@@ -109,7 +109,7 @@ def run_lab(
         if options.seed is not None:  # apart from the config: the runner reads it after forking its fork server
             (private / RunnerConfig.SEED_FILE).write_text(str(options.seed))
         log_path = private / "runner.log"
-        errors = _run_runner(private / "config.json", log_path, lab.limits.total_s * (2 if lab.kernels and options.timing else 1) + RUNNER_MARGIN_S, lab.preload)
+        errors = _run_runner(private / "config.json", log_path, lab.limits.total_s * (2 if lab.kernels and options.timing else 1) + RUNNER_MARGIN_S, lab.runner_preload)
         records = read_results(results_path)
         static = run_checks(lab.static_checks, {name: files_dir / name for name in copied})
         result = report.build(lab, student, records, started, errors=errors, warnings=problems, files_dir=files_dir, static=static)

@@ -94,7 +94,7 @@ def run_tests(lab: Lab, client: WorkerClient, results_path: Path, private: Path,
         "-p", "pytest_timeout",
         f"--timeout={int(lab.limits.test_s * 2 + 30)}",
         "--timeout-method=signal",
-        "-q", "-rN", "--tb=short", "-o", "python_files=test_*.py",
+        "-q", "-rN", "--tb=native", "-o", "python_files=test_*.py",
     ]
     return int(pytest.main(args))
 

@@ -9,8 +9,9 @@ imported code: the runner reads its config, the seed and the hidden tests
 only after the fork, so nothing of one grading reaches the next.
 
 Protocol (JSON lines on the zygote's stdin and stdout): the grading thread
-sends ``{"config": PATH, "log": PATH, "preload": [...]}``; the zygote
-imports the preload modules it has not yet, forks, answers
+sends ``{"config": PATH, "log": PATH, "preload": [...]}`` (the lab's
+``runner_preload``: the worker's preload and the hidden tests' libraries);
+the zygote imports the preload modules it has not yet, forks, answers
 ``{"pid": PID}`` and, when that runner ends, ``{"exit": CODE}``. The runner
 is its own process group (the grading thread stops it by pid, SIGTERM then
 SIGKILL, as a cold one) and gets SIGTERM when the zygote dies; the zygote
@@ -144,12 +145,16 @@ def for_this_thread() -> Zygote | None:
 
 
 def _warm(names: list[str]) -> None:
+    """Import each module (``"pkg.mod"``) or module attribute (``"pkg:Name"``:
+    the attribute, or the submodule of that name)."""
     for name in names:
-        if name not in sys.modules:
-            try:
-                importlib.import_module(name)
-            except Exception:  # noqa: BLE001 - the runner's own import reports it
-                pass
+        module, _, attribute = name.partition(":")
+        try:
+            loaded = sys.modules.get(module) or importlib.import_module(module)
+            if attribute and not hasattr(loaded, attribute):
+                importlib.import_module(f"{module}.{attribute}")
+        except Exception:  # noqa: BLE001 - the runner's own import reports it
+            pass
 
 
 def _child(config: str, log: str, env: dict[str, str]) -> None:

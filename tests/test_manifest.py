@@ -48,3 +48,30 @@ def test_the_course_labs_all_load():
     for lab in course.labs():
         assert lab.points == 100
         assert lab.assignment_dir.is_dir() and lab.handout_path.is_file()
+
+
+def test_runner_preload_names_the_hidden_tests_libraries_never_the_labs_own_modules(toy_lab):
+    """A runner's zygote imports the tests' libraries before forking it, but never
+    the tests' helpers or the student's module (they must load after the fork)."""
+    tests = toy_lab.hidden_tests_dir
+    (tests / "test_extra.py").write_text(
+        "import json, toy\nfrom kernels import make_inputs\nfrom collections import abc as collections_abc\nfrom . import sibling\n"
+    )
+    preload = toy_lab.runner_preload
+    assert preload[: len(toy_lab.preload)] == toy_lab.preload
+    assert {"numpy", "pytest", "torch", "json", "autograder.testing:check", "collections:abc"} <= set(preload)
+    assert not {n for n in preload if n.split(":")[0].split(".")[0] in {"toy", "kernels", "test_hidden", "sibling"}}
+    assert len(preload) == len(set(preload))
+
+
+def test_the_zygote_warms_modules_and_module_attributes():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from autograder.zygote import _warm; "
+        "_warm(['colorsys', 'email:mime', 'xml.dom:minidom', 'no_such_module_xyz', 'json:no_such_name']); "
+        "print(all(m in sys.modules for m in ['colorsys', 'email.mime', 'xml.dom.minidom', 'json']))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "True"
