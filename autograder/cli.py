@@ -246,12 +246,13 @@ def regrade_cmd(
 @click.option("--jobs", "-j", type=int, default=0, help="Gradings to run at once (default: number of CPUs).")
 @click.option("--no-timing", is_flag=True, help="Do not time the reference's kernels against itself.")
 @click.option("--all-tests", is_flag=True, help="Grade each variant on every hidden test, not only those that reach what it changes.")
-def validate_cmd(lab_ids: tuple[str, ...], jobs: int, no_timing: bool, all_tests: bool) -> None:
+@click.option("--full", is_flag=True, help="Grade each variant to the end and report every point it loses (default: stop at its first failing test).")
+def validate_cmd(lab_ids: tuple[str, ...], jobs: int, no_timing: bool, all_tests: bool, full: bool) -> None:
     """Check labs: manifest, reference 100 %, stub 0, public tests, every wrong variant loses points."""
     from autograder.validate import validate_labs
 
     course = _course()
-    ok = validate_labs(course, list(lab_ids), jobs or os.cpu_count() or 1, timing=not no_timing, console=console, reuse_reference=not all_tests)
+    ok = validate_labs(course, list(lab_ids), jobs or os.cpu_count() or 1, timing=not no_timing, console=console, reuse_reference=not all_tests, full=full)
     sys.exit(0 if ok else 1)
 
 

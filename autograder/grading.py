@@ -44,6 +44,7 @@ class GradeOptions:
     extra_hide: tuple[Path, ...] = ()
     cpu: int | None = None  # pin the runner and its workers to this CPU (batch gives each slot one)
     select: tuple[str, ...] = ()  # run only these test ids (a regrade of single tests)
+    first_failure: bool = False  # stop at the first failing test (validate: a variant only has to lose points)
 
 
 def hidden_paths(course: Course, out_dir: Path | None, source: Path | None, extra: tuple[Path, ...]) -> list[Path]:
@@ -104,6 +105,7 @@ def run_lab(
             timing=options.timing,
             cpu=options.cpu,
             select=list(options.select),
+            first_failure=options.first_failure,
         )
         config.write(private / "config.json")
         if options.seed is not None:  # apart from the config: the runner reads it after forking its fork server

@@ -73,6 +73,7 @@ class RunnerConfig:
     timing: bool = True
     cpu: int | None = None
     select: list[str] = field(default_factory=list)  # only these test ids (a regrade); empty: all
+    first_failure: bool = False  # stop at the first test that fails (validate's variants)
 
     SEED_FILE: ClassVar[str] = "seed"
 

@@ -67,8 +67,9 @@ def _on_sigterm(signum: int, frame: object) -> None:
     os._exit(128 + signum)
 
 
-def run_tests(lab: Lab, client: WorkerClient, results_path: Path, private: Path, select: list[str] | None = None) -> int:
-    """Run the hidden tests (only the ``select``ed test ids, for a regrade)."""
+def run_tests(lab: Lab, client: WorkerClient, results_path: Path, private: Path, select: list[str] | None = None, first_failure: bool = False) -> int:
+    """Run the hidden tests (only the ``select``ed test ids, in that order, for
+    a regrade or a variant); with ``first_failure``, stop at the first failing one."""
     import pytest
 
     plugin.RUNNER = plugin.RunnerState(
@@ -95,6 +96,7 @@ def run_tests(lab: Lab, client: WorkerClient, results_path: Path, private: Path,
         f"--timeout={int(lab.limits.test_s * 2 + 30)}",
         "--timeout-method=signal",
         "-q", "-rN", "--tb=native", "-o", "python_files=test_*.py",
+        *(["--exitfirst"] if first_failure else []),
     ]
     return int(pytest.main(args))
 
@@ -151,7 +153,7 @@ def main(config_path: str) -> int:
     client.start()
     emit(results_path, IsolationRecord(list(client.isolation.warnings)))
     try:
-        exit_code = run_tests(lab, client, results_path, private, config.select)
+        exit_code = run_tests(lab, client, results_path, private, config.select, config.first_failure)
         emit(results_path, PytestExit(exit_code, time.monotonic() - started))
         if config.timing and lab.kernels:
             run_kernels(lab, client, hide, results_path, seed)

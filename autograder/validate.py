@@ -8,7 +8,10 @@ the public tests pass on the reference; through the real grading pipeline
 every known-wrong variant loses points. A variant is graded on the hidden
 tests that, on the reference, call a function it rebinds (the reference's
 trace, :mod:`autograder.variants`): the other tests would give the
-reference's verdicts. Gradings run in parallel; the reference of a lab with
+reference's verdicts; they run cheapest first and the grading stops at the
+first that fails (``--full``: every point the variant loses). The two
+collections of tests outside grading (points markers, public tests) run in
+children forked from the thread's zygote. Gradings run in parallel; the reference of a lab with
 timed kernels, and the variants that lose only on timing
 (``timed_variants``), are graded last, one at a time, so that timing is not
 disturbed by the other jobs.
@@ -21,8 +24,6 @@ import json
 import os
 import re
 import shutil
-import subprocess
-import sys
 import threading
 import time
 import tomllib
@@ -35,7 +36,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from autograder import grading
+from autograder import grading, zygote
 from autograder.variants import changed_scopes, variant_folder
 from autograder.course import Course, CourseError, Lab, load_manifest
 
@@ -50,17 +51,19 @@ class Check:
 
 
 def collect_points(lab: Lab) -> dict[str, float]:
-    """The hidden tests' ids and ``points`` markers, collected in a subprocess."""
-    proc = subprocess.run(
-        [sys.executable, "-m", "autograder.collect", str(lab.hidden_tests_dir)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"},
+    """The hidden tests' ids and ``points`` markers, collected in a child
+    process (forked from a zygote that has the tests' libraries imported)."""
+    code, output = zygote.run_trusted(
+        "autograder.collect", [str(lab.hidden_tests_dir)], timeout=300,
+        preload=lab.runner_preload, env={"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"},
     )
-    if proc.returncode != 0:
-        raise CourseError(f"{lab.hidden_tests_dir}: collecting the hidden tests failed:\n{proc.stdout[-2000:]}{proc.stderr[-2000:]}")
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    lines = output.strip().splitlines()
+    if code != 0 or not lines:
+        raise CourseError(f"{lab.hidden_tests_dir}: collecting the hidden tests failed:\n{output[-4000:]}")
+    for line in reversed(lines):  # the last JSON line: warnings may follow it
+        if line.startswith("{"):
+            return json.loads(line)
+    raise CourseError(f"{lab.hidden_tests_dir}: collecting the hidden tests printed no points:\n{output[-4000:]}")
 
 
 # ---- points: the markers are the source of truth ---------------------------------------------------
@@ -371,9 +374,10 @@ def api_check(lab: Lab) -> Check:
     return Check(lab.id, name, True, f"{count} names", time.monotonic() - start)
 
 
-def _grade(course: Course, lab: Lab, folder: Path, who: str, timing: bool, select: tuple[str, ...] = ()) -> dict:
+def _grade(course: Course, lab: Lab, folder: Path, who: str, timing: bool, select: tuple[str, ...] = (), first_failure: bool = False) -> dict:
     hide = grading.hidden_paths(course, None, None, ())
-    return grading.run_lab(course, lab, folder, who, grading.GradeOptions(timing=timing, select=select), hide)
+    options = grading.GradeOptions(timing=timing, select=select, first_failure=first_failure)
+    return grading.run_lab(course, lab, folder, who, options, hide)
 
 
 class _TraceOnce:
@@ -401,32 +405,33 @@ class _TraceOnce:
 
 def variant_tests(lab: Lab, variant: Path, trace) -> tuple[str, ...] | None:
     """The hidden tests that can notice ``variant`` (those that call, on the
-    reference, a function it rebinds): ``None`` for every test."""
+    reference, a function it rebinds), cheapest first: ``None`` for every test."""
     scopes = changed_scopes(lab, variant)
     if scopes is None or trace is None:
         return None
     chosen = {t for scope in scopes for t in trace.tests_for(scope)}
-    return tuple(t for t in lab.tests if t in chosen)
+    return tuple(sorted((t for t in lab.tests if t in chosen), key=lambda t: trace.durations.get(t, 0.0)))
 
 
 def _public_tests(lab: Lab) -> Check:
     start = time.monotonic()
     if not lab.public_tests_dir.is_dir():
         return Check(lab.id, "public tests pass on the reference", False, f"no {lab.public_tests_dir}")
-    proc = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(lab.public_tests_dir), "--lab-dir", str(lab.solution_dir)],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        cwd=lab.root,
+    code, output = zygote.run_trusted(
+        # the zygote imported our plugin already: pytest cannot rewrite its asserts, and says so
+        "pytest", ["-q", "-p", "no:cacheprovider", "-W", "ignore::pytest.PytestAssertRewriteWarning",
+                   str(lab.public_tests_dir), "--lab-dir", str(lab.solution_dir)],
+        timeout=600, preload=lab.runner_preload, cwd=lab.root,
     )
-    summary = (proc.stdout.strip().splitlines() or [""])[-1]
-    return Check(lab.id, "public tests pass on the reference", proc.returncode == 0, summary, time.monotonic() - start)
+    summary = (output.strip().splitlines() or [""])[-1]
+    return Check(lab.id, "public tests pass on the reference", code == 0, summary, time.monotonic() - start)
 
 
-def _jobs_for(course: Course, lab: Lab, timing: bool, reuse_reference: bool = True) -> tuple[list[Callable[[], Check]], list[Callable[[], Check]]]:
+def _jobs_for(course: Course, lab: Lab, timing: bool, reuse_reference: bool = True, full: bool = False) -> tuple[list[Callable[[], Check]], list[Callable[[], Check]]]:
     """(parallel jobs, jobs to run alone at the end) for one lab. ``reuse_reference``:
-    a variant runs only the tests that reach what it changes (see :func:`variant_tests`)."""
+    a variant runs only the tests that reach what it changes (see :func:`variant_tests`).
+    ``full``: a variant runs all of those, to count every point it loses; else
+    its grading stops at its first failing test, which proves it loses points."""
     tests_max = sum(lab.tests.values())
 
     def reference_check(with_timing: bool) -> Callable[[], Check]:
@@ -457,10 +462,10 @@ def _jobs_for(course: Course, lab: Lab, timing: bool, reuse_reference: bool = Tr
 
     traced = _TraceOnce(lab)
 
-    def grade_variant(variant: Path, with_timing: bool, select: tuple[str, ...] = ()) -> dict:
+    def grade_variant(variant: Path, with_timing: bool, select: tuple[str, ...] = (), first_failure: bool = False) -> dict:
         folder = variant_folder(lab, variant)
         try:
-            return _grade(course, lab, folder, f"variant-{variant.stem}", with_timing, select)
+            return _grade(course, lab, folder, f"variant-{variant.stem}", with_timing, select, first_failure)
         finally:
             shutil.rmtree(folder, ignore_errors=True)
 
@@ -472,13 +477,17 @@ def _jobs_for(course: Course, lab: Lab, timing: bool, reuse_reference: bool = Tr
             select = variant_tests(lab, variant, traced.get()) if reuse_reference else None
             if select == ():
                 return Check(lab.id, f"variant {variant.stem} loses points", False, "no hidden test calls what it changes", time.monotonic() - start)
-            r = grade_variant(variant, False, select or ())
-            ran = [t for t in r["tests"] if select is None or t["name"] in select]
+            r = grade_variant(variant, False, select or (), first_failure=not full)
+            chosen = [t for t in r["tests"] if select is None or t["name"] in select]
+            ran = [t for t in chosen if t.get("kind") != "not run"]
             failed = [t["name"].split("::", 1)[-1] for t in ran if t["status"] != "passed"]
             penalty = sum(c.get("penalty", 0.0) for c in r.get("static_checks", []))
             lost = sum(t["max_points"] - t["points"] for t in ran) + penalty
-            scope = f" (ran {len(ran)} of {len(lab.tests)} tests)" if select is not None else ""
-            detail = f"-{lost:g}/{tests_max:g}{scope}; fails {len(failed)}: {', '.join(failed[:4])}{' ...' if len(failed) > 4 else ''}"
+            if full or not failed:
+                scope = f" (ran {len(ran)} of {len(lab.tests)} tests)" if select is not None else ""
+                detail = f"-{lost:g}/{tests_max:g}{scope}; fails {len(failed)}: {', '.join(failed[:4])}{' ...' if len(failed) > 4 else ''}"
+            else:
+                detail = f"at least -{lost:g}/{tests_max:g}; fails {failed[0]} (stopped there: test {len(ran)} of the {len(chosen)} that reach its change)"
             detail += f"; code checks -{penalty:g}" if penalty else ""
             return Check(lab.id, f"variant {variant.stem} loses points", lost > 1e-9, detail, time.monotonic() - start)
 
@@ -538,7 +547,7 @@ def _mutation_note(lab: Lab) -> Check:
     return Check(lab.id, name, True, text)
 
 
-def validate_labs(course: Course, lab_ids: list[str], jobs: int, timing: bool, console: Console, reuse_reference: bool = True) -> bool:
+def validate_labs(course: Course, lab_ids: list[str], jobs: int, timing: bool, console: Console, reuse_reference: bool = True, full: bool = False) -> bool:
     checks: list[Check] = []
     parallel: list[Callable[[], Check]] = []
     alone: list[Callable[[], Check]] = []
@@ -551,7 +560,7 @@ def validate_labs(course: Course, lab_ids: list[str], jobs: int, timing: bool, c
             continue
         checks.append(Check(lab.id, "manifest is valid", True, f"{len(lab.tests)} tests, {len(lab.kernels)} kernels, {lab.points:g} points"))
         checks.append(_mutation_note(lab))
-        p, a = _jobs_for(course, lab, timing, reuse_reference)
+        p, a = _jobs_for(course, lab, timing, reuse_reference, full)
         parallel += p
         alone += a
 

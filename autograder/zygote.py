@@ -12,7 +12,11 @@ Protocol (JSON lines on the zygote's stdin and stdout): the grading thread
 sends ``{"config": PATH, "log": PATH, "preload": [...]}`` (the lab's
 ``runner_preload``: the worker's preload and the hidden tests' libraries);
 the zygote imports the preload modules it has not yet, forks, answers
-``{"pid": PID}`` and, when that runner ends, ``{"exit": CODE}``. The runner
+``{"pid": PID}`` and, when that runner ends, ``{"exit": CODE}``. Trusted
+tools that would otherwise start Python cold for one pytest run (``validate``
+collecting the hidden tests' points, running the public tests on the
+reference) send ``{"module": NAME, "argv": [...], "cwd": PATH, ...}``
+instead: the child runs that module as ``python -m NAME ARGV`` would. The runner
 is its own process group (the grading thread stops it by pid, SIGTERM then
 SIGKILL, as a cold one) and gets SIGTERM when the zygote dies; the zygote
 gets SIGKILL when the thread that started it dies, and ends when its stdin
@@ -24,10 +28,12 @@ from __future__ import annotations
 import importlib
 import json
 import os
+import runpy
 import select
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import traceback
@@ -78,9 +84,20 @@ class Zygote:
         return self.proc.poll() is None
 
     def start(self, config: Path, log: Path, preload: list[str]) -> ForkedRunner:
+        """Fork a runner for the grading whose config is ``config``."""
+        return self._fork({"config": str(config), "log": str(log), "preload": preload})
+
+    def run_module(self, module: str, argv: list[str], log: Path, preload: list[str], cwd: Path | None = None, env: dict[str, str] | None = None) -> ForkedRunner:
+        """Fork a child that runs ``python -m module *argv`` (in ``cwd``, with
+        ``env`` added to this process's environment), its output going to
+        ``log``: for trusted code only (no sandbox)."""
+        request = {"module": module, "argv": argv, "cwd": str(cwd) if cwd else None, "log": str(log), "preload": preload}
+        return self._fork(request, env)
+
+    def _fork(self, request: dict, env: dict[str, str] | None = None) -> ForkedRunner:
         assert self.proc.stdin is not None
         try:
-            request = {"config": str(config), "log": str(log), "preload": preload, "env": dict(os.environ)}
+            request = {**request, "env": {**os.environ, **(env or {})}}
             self.proc.stdin.write((json.dumps(request) + "\n").encode())
             self.proc.stdin.flush()
         except OSError as exc:
@@ -141,6 +158,38 @@ def for_this_thread() -> Zygote | None:
     return _local.zygote
 
 
+def run_trusted(module: str, argv: list[str], *, timeout: float, preload: list[str] = (), cwd: Path | None = None, env: dict[str, str] | None = None) -> tuple[int, str]:
+    """``python -m module *argv`` for our own tools (never student code): forked
+    from this thread's zygote, which keeps ``preload`` imported for the next
+    call, or started cold where there is none. Returns the exit code and the
+    output (stdout and stderr together); raises ``subprocess.TimeoutExpired``
+    after ``timeout`` seconds, the child killed."""
+    forked = for_this_thread()
+    if forked is not None:
+        with tempfile.TemporaryDirectory(prefix="ag-trusted-") as tmp:
+            log = Path(tmp) / "output.log"
+            try:
+                child = forked.run_module(module, list(argv), log, list(preload), cwd, env)
+            except (ZygoteError, subprocess.TimeoutExpired):
+                forked.close()
+            else:
+                try:
+                    code = child.wait(timeout)
+                except subprocess.TimeoutExpired:
+                    try:
+                        os.killpg(child.pid, signal.SIGKILL)
+                    except (ProcessLookupError, PermissionError):
+                        pass
+                    child.wait()
+                    raise
+                return code, log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
+    proc = subprocess.run(
+        [sys.executable, "-m", module, *argv],
+        capture_output=True, text=True, timeout=timeout, cwd=cwd, env={**os.environ, **(env or {})},
+    )
+    return proc.returncode, proc.stdout + proc.stderr
+
+
 # ---- the zygote process ----------------------------------------------------------------------------
 
 
@@ -157,9 +206,11 @@ def _warm(names: list[str]) -> None:
             pass
 
 
-def _child(config: str, log: str, env: dict[str, str]) -> None:
-    """In the forked runner: its own group, its log, the grading thread's
-    environment as it is now, dies with the zygote; run; exit."""
+def _child(request: dict, env: dict[str, str]) -> None:
+    """In the forked child: its own group, its log, the grading thread's
+    environment as it is now, dies with the zygote; run the runner (or the
+    requested module); exit."""
+    log = request["log"]
     code = 1
     try:
         os.setsid()
@@ -178,10 +229,18 @@ def _child(config: str, log: str, env: dict[str, str]) -> None:
         signal.signal(signal.SIGINT, signal.default_int_handler)
         sys.stdout = open(1, "w", encoding="utf-8", errors="backslashreplace", closefd=False, buffering=1)
         sys.stderr = open(2, "w", encoding="utf-8", errors="backslashreplace", closefd=False, buffering=1)
-        sys.argv = ["autograder.runner", config]
-        from autograder import runner
+        if request.get("module"):
+            if request.get("cwd"):
+                os.chdir(request["cwd"])
+            sys.argv = [request["module"], *request.get("argv", [])]
+            sys.path[0] = os.getcwd()  # what `python -m` puts first
+            code = 0
+            runpy.run_module(request["module"], run_name="__main__", alter_sys=True)
+        else:
+            sys.argv = ["autograder.runner", request["config"]]
+            from autograder import runner
 
-        code = runner.main(config)
+            code = runner.main(request["config"])
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else 1
     except BaseException:  # noqa: BLE001 - never return into the zygote's loop
@@ -213,7 +272,7 @@ def main() -> None:
             out.flush()
             continue
         if pid == 0:
-            _child(request["config"], request["log"], dict(request.get("env") or os.environ))
+            _child(request, dict(request.get("env") or os.environ))
         out.write((json.dumps({"pid": pid}) + "\n").encode())
         out.flush()
         _, status = os.waitpid(pid, 0)

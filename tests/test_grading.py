@@ -99,6 +99,23 @@ def test_conftest_in_submission_is_ignored(submit):
     assert r["score"] == 10 and any("conftest.py" in w for w in r["warnings"])
 
 
+def test_first_failure_stops_the_selected_tests_at_the_first_that_fails(toy_course, tmp_path):
+    """validate's variants: the selected tests run in the order given and stop at
+    the first failure; the rest are reported as not run (and earn nothing)."""
+    from autograder import grading
+
+    lab = toy_course.lab("lab98_toy")
+    folder = tmp_path / "variant" / "lab98_toy"
+    folder.mkdir(parents=True)
+    reference = (lab.solution_dir / "toy.py").read_text()
+    (folder / "toy.py").write_text(reference + "\ndef add(a, b):\n    return a - b\n\ndef scale(x, factor):\n    return x\n")
+    select = ("test_hidden.py::test_describe", "test_hidden.py::test_scale", "test_hidden.py::test_add")
+    r = grading.run_lab(toy_course, lab, folder, "x", grading.GradeOptions(timing=False, select=select, first_failure=True), [])
+    tests = by_name(r)
+    assert tests["test_describe"]["status"] == "passed" and tests["test_scale"]["status"] == "failed"
+    assert tests["test_add"]["kind"] == "not run" and tests["test_constant"]["kind"] == "not run"
+
+
 def test_missing_entry_file(toy_course, tmp_path):
     from autograder import grading
 
