@@ -1,0 +1,19 @@
+"""train_step calls scheduler.step() before optimizer.step(): every step uses
+the next step's learning rate (the first one skips the warmup's first value)."""
+
+
+def _train_step(self):
+    self.model.train()
+    x, y = get_batch(self.train_tokens, self.batch_size, self.context_length, self.device, self.generator)
+    loss = cross_entropy(self.model(x), y)
+    self.optimizer.zero_grad(set_to_none=True)
+    loss.backward()
+    if self.grad_clip is not None:
+        nn.utils.clip_grad_norm_(self.model.parameters(), self.grad_clip)
+    self.scheduler.step()
+    self.optimizer.step()
+    self.step += 1
+    return loss.item()
+
+
+Trainer.train_step = _train_step
