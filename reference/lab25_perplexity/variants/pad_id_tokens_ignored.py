@@ -1,0 +1,27 @@
+"""Batched evaluation masks the labels by ``input_ids == pad_token_id``: real tokens equal to the pad id are not scored."""
+
+
+def batched_nll(model, sequences, *, batch_size=8, pad_token_id=0):
+    if batch_size < 1:
+        raise ValueError("bad batch_size")
+    docs = [_as_ids(seq) for seq in sequences]
+    if any(len(doc) > model.config.n_positions for doc in docs):
+        raise ValueError("a document is too long")
+    docs = [doc for doc in docs if len(doc) > 1]
+    was_training = model.training
+    model.eval()
+    total, count = 0.0, 0
+    with torch.no_grad():
+        for start in range(0, len(docs), batch_size):
+            batch = docs[start : start + batch_size]
+            width = max(len(doc) for doc in batch)
+            input_ids = torch.full((len(batch), width), pad_token_id, dtype=torch.long)
+            for row, doc in enumerate(batch):
+                input_ids[row, : len(doc)] = doc
+            mask = (input_ids != pad_token_id).long()
+            labels = input_ids.masked_fill(input_ids == pad_token_id, IGNORE_INDEX)
+            t, c = sum_nll(model(input_ids, attention_mask=mask).logits, labels)
+            total += t
+            count += c
+    model.train(was_training)
+    return total, count
