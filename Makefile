@@ -24,7 +24,7 @@ example: setup
 	@echo "reports: grades/example/<student>/<lab>.json and .html; grades/example/gradebook.csv and summary.html"
 
 test: setup
-	$(PY) -m pytest tests -q
+	$(PY) -m pytest tests -q --durations=20
 
 # the engine's unit tests only (no whole classes, no validate of every lab): a couple of minutes
 test-fast: setup
