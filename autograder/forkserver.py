@@ -24,6 +24,7 @@ leave locks held in the child.
 
 from __future__ import annotations
 
+import gc
 import importlib
 import json
 import os
@@ -156,6 +157,7 @@ def start(preload: list[str]) -> ForkServer | None:
     sandbox._libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
     parent_end, child_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     runner = os.getpid()
+    gc.freeze()  # the imported libraries: no full collection in a worker walks them again
     sys.stdout.flush()
     sys.stderr.flush()
     pid = os.fork()

@@ -25,6 +25,7 @@ closes.
 
 from __future__ import annotations
 
+import gc
 import importlib
 import json
 import os
@@ -265,6 +266,9 @@ def main() -> None:
         try:
             request = json.loads(line)
             _warm(list(request.get("preload", [])))
+            # what is imported here lives as long as the child: freezing it keeps every
+            # full collection in the child (pytest runs several per session) off it
+            gc.freeze()
             sys.stdout.flush()
             pid = os.fork()
         except Exception as exc:  # noqa: BLE001 - the grading thread falls back to a cold runner

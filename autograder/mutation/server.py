@@ -319,6 +319,7 @@ class Child:
         self.work = Path(tempfile.mkdtemp(prefix="m-", dir=STATE["scratch"]))
         self.started = time.monotonic()
         self.deadline = self.started + float(job.get("timeout") or 1e9)
+        gc.freeze()  # the collected tests and their libraries: out of every collection in the child
         sys.stdout.flush()
         sys.stderr.flush()
         pid = os.fork()
