@@ -1,0 +1,12 @@
+"""The cosine's progress is divided by max_steps instead of max_steps - warmup_steps: it never gets down to min_lr."""
+
+
+def lr_at(step, *, max_lr, min_lr, warmup_steps, max_steps):
+    if step < 0 or warmup_steps < 0 or max_steps < warmup_steps:
+        raise ValueError("need step >= 0 and 0 <= warmup_steps <= max_steps")
+    if step < warmup_steps:
+        return max_lr * (step + 1) / warmup_steps
+    if step >= max_steps:
+        return float(min_lr)
+    progress = (step - warmup_steps) / max_steps
+    return min_lr + 0.5 * (1.0 + math.cos(math.pi * progress)) * (max_lr - min_lr)
