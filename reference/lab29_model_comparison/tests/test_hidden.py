@@ -782,7 +782,7 @@ def check_row_types(row: dict, n_test: int) -> None:
     )
 
 
-@pytest.mark.points(6)
+@pytest.mark.points(3)
 def test_compare_models_matches_own_pipeline(lab):
     """Each row is build_model + train_model (same seed and budget) + predict on the test split, sorted by accuracy."""
     train_x, train_y = task(40, seed=21, classes=3)
@@ -873,3 +873,52 @@ def test_compare_models_ties(lab):
         labels == want,
         "ties in accuracy: fewer trainable parameters first, then labels in ascending order",
     )
+
+
+# ---- defaults, keywords and inputs the other tests do not reach -----------------------------------
+
+
+def same_weights(a, b) -> bool:
+    sa, sb = a.state_dict(), b.state_dict()
+    return set(sa) == set(sb) and all(torch.equal(sa[k], sb[k]) for k in sa)
+
+
+@pytest.mark.points(2)
+def test_defaults_and_keyword_calls(lab):
+    """Every argument can be passed by keyword; the documented defaults (seed=0, correction=True) hold."""
+    by_keyword = lab.build_model(name="gru", vocab_size=V, num_classes=C, config=CFG)
+    check(same_weights(by_keyword, lab.build_model("gru", V, C, CFG, seed=0)), "build_model's default seed should be 0")
+    x, y = task(12, seed=31)
+    default = lab.train_model(model=lab.build_model("bow_mlp", V, C, CFG), x=x, y=y, max_steps=4, batch_size=5, lr=0.3)
+    seeded = lab.train_model(lab.build_model("bow_mlp", V, C, CFG), x, y, max_steps=4, batch_size=5, lr=0.3, seed=0)
+    check(default["losses"] == seeded["losses"], "train_model's default seed should be 0")
+    a = [True] * 9 + [False] * 3
+    b = [False] * 9 + [True] * 3
+    p_default = lab.mcnemar(correct_a=a, correct_b=b, exact=False)["p_value"]
+    statistic = (abs(9 - 3) - 1) ** 2 / 12
+    assert_close(p_default, stats.chi2.sf(statistic, 1), atol=1e-12, rtol=1e-9, what="mcnemar's p-value with the default correction")
+    train_x, train_y = task(20, seed=32, classes=3)
+    test_x, test_y = task(10, seed=33, classes=3)
+    specs = {"mlp": ("bow_mlp", {"dim": 8, "hidden": 12})}
+    kw = {"vocab_size": V, "num_classes": 3, "max_steps": 3, "batch_size": 4, "lr": 0.3}
+    rows_default = lab.compare_models(specs=specs, train_x=train_x, train_y=train_y, test_x=test_x, test_y=test_y, **kw)
+    rows_zero = lab.compare_models(specs, train_x, train_y, test_x, test_y, seed=0, **kw)
+    check(rows_default[0]["correct"] == rows_zero[0]["correct"] and rows_default[0]["accuracy"] == rows_zero[0]["accuracy"],
+          "compare_models' default seed should be 0")
+
+
+@pytest.mark.points(1)
+def test_names_built_at_run_time_and_long_inputs(lab):
+    """Architecture names are compared by value; lengths above 256 and a shorter first argument work as documented."""
+    for arch in ("bow_mlp", "cnn", "gru"):
+        built = "".join(list(arch))
+        check(same_weights(lab.build_model(built, V, C, CFG, seed=3), lab.build_model(arch, V, C, CFG, seed=3)),
+              f"a name equal to {arch!r} should build {arch!r}")
+    n = 300
+    batches = lab.batch_order(n, 100, 4, 2)
+    check([list(b) for b in batches] == expected_batches(n, 100, 4, 2), "batch_order with 300 examples")
+    with pytest.raises(ValueError):
+        lab.accuracy(torch.zeros(2, dtype=torch.long), torch.zeros(3, dtype=torch.long))
+    with pytest.raises(ValueError):
+        lab.mcnemar([True, False], [True, False, True])
+    check(lab.accuracy(torch.ones(n, dtype=torch.long), torch.ones(n, dtype=torch.long)) == 1.0, "accuracy of 300 equal labels")
