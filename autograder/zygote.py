@@ -33,8 +33,8 @@ import runpy
 import select
 import signal
 import subprocess
+import shutil
 import sys
-import tempfile
 import threading
 import time
 import traceback
@@ -167,8 +167,9 @@ def run_trusted(module: str, argv: list[str], *, timeout: float, preload: list[s
     after ``timeout`` seconds, the child killed."""
     forked = for_this_thread()
     if forked is not None:
-        with tempfile.TemporaryDirectory(prefix="ag-trusted-") as tmp:
-            log = Path(tmp) / "output.log"
+        private = sandbox.private_dir("trusted-")  # in the command's session: removed however it ends
+        try:
+            log = private / "output.log"
             try:
                 child = forked.run_module(module, list(argv), log, list(preload), cwd, env)
             except (ZygoteError, subprocess.TimeoutExpired):
@@ -184,6 +185,8 @@ def run_trusted(module: str, argv: list[str], *, timeout: float, preload: list[s
                     child.wait()
                     raise
                 return code, log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
+        finally:
+            shutil.rmtree(private, ignore_errors=True)
     proc = subprocess.run(
         [sys.executable, "-m", module, *argv],
         capture_output=True, text=True, timeout=timeout, cwd=cwd, env={**os.environ, **(env or {})},
