@@ -10,12 +10,14 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import os
+import socket
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType, ModuleType, TracebackType
 from typing import Any, Iterator
 
+from autograder import loopback
 from autograder.sandboxed import calls
 
 
@@ -137,6 +139,14 @@ class InProcessLab:
 
     def vjp(self, fn: Any, *args: Any, grad_output: Any, wrt=(0,), params: bool = False, **kwargs: Any) -> calls.VJP:
         return calls.run_vjp(fn, args, kwargs, grad_output, list(wrt), params)
+
+    def socket(self, family: int = socket.AF_INET, kind: int = socket.SOCK_STREAM) -> socket.socket:
+        """A socket the student's code can reach on 127.0.0.1 (see :mod:`autograder.loopback`)."""
+        return socket.socket(family, kind)
+
+    def http_server(self, handler: type) -> loopback.HTTPServer:
+        """Serve a test's ``http.server`` handler on 127.0.0.1 (see :class:`autograder.loopback.HTTPServer`)."""
+        return loopback.HTTPServer(self.socket(), handler)
 
     def put_file(self, path: str | os.PathLike, name: str | None = None) -> str:
         return str(Path(path).resolve())

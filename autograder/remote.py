@@ -10,8 +10,10 @@ comes back decoded into plain data. Process control is in
 from __future__ import annotations
 
 import os
+import socket
 from pathlib import Path
 from typing import Any
+from autograder import loopback
 from autograder.sandboxed import calls, wire
 from autograder.worker_client import WorkerClient, WorkerCrashed
 
@@ -146,6 +148,12 @@ class RemoteLab:
             )
         )
         return calls.VJP(reply["output"], tuple(reply["grads"]), dict(reply["param_grads"]))
+
+    def socket(self, family: int = socket.AF_INET, kind: int = socket.SOCK_STREAM) -> socket.socket:
+        return self._client.socket(family, kind)
+
+    def http_server(self, handler: type) -> loopback.HTTPServer:
+        return loopback.HTTPServer(self.socket(), handler)
 
     def put_file(self, path: str | os.PathLike, name: str | None = None) -> str:
         data = Path(path).read_bytes()

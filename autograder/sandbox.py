@@ -74,6 +74,8 @@ for d in $opens; do mkdir -p "$d"; mount -t tmpfs -o size=4m,mode=0755 ag-open "
 i=0
 while [ "$1" != "--" ]; do mkdir -p "$1"; mount --move /mnt/$i "$1"; i=$((i+1)); shift; done
 shift
+# 4. the namespace's own loopback up: the only network there is (servers a lab runs, gloo)
+ip link set lo up 2>/dev/null || true
 cd "$scratch"
 exec "$@"
 """

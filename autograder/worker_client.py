@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from autograder import forkserver, sandbox
+from autograder import forkserver, loopback, sandbox
 from autograder.sandboxed import wire
 
 OUTPUT_KEEP_BYTES = 64 * 1024
@@ -291,6 +291,14 @@ class WorkerClient:
         except ProcessLookupError:
             pass
         self.proc.wait()
+
+    # ---- the worker's loopback ---------------------------------------------------------------------
+
+    def socket(self, family: int, kind: int):
+        """A socket in the worker's network namespace, held by the runner (:mod:`autograder.loopback`)."""
+        self.ensure_ready()  # the worker has answered: its process is in its namespaces by now
+        assert self.proc is not None
+        return loopback.socket_in(self.proc.pid if self.isolation.namespaces else None, family, kind)
 
     # ---- memory, measured from outside (the worker cannot fake /proc) ------------------------------
 

@@ -200,3 +200,71 @@ def test_memory_peak_is_measured_from_outside(toy_course, tmp_path):
     finally:
         client.close()
     assert small < 20 and big > 55, (small, big)
+
+
+_NETWORK_CODE = '''
+
+def fetch(url):
+    import urllib.request
+    try:
+        with urllib.request.urlopen(url, timeout=5) as reply:
+            return reply.read().decode()
+    except OSError as exc:
+        return "unreachable: " + type(exc).__name__
+
+
+def serve_once(text):
+    import socket, threading
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    def answer():
+        conn, _ = server.accept()
+        conn.sendall(text.encode())
+        conn.close()
+    threading.Thread(target=answer, daemon=True).start()
+    return server.getsockname()[1]
+'''
+
+
+def test_servers_meet_student_code_on_its_own_loopback(toy_course, tmp_path):
+    """A test's server (in the runner) reaches the student's client on the worker's
+    loopback and the other way round; the grading machine's loopback stays out of reach."""
+    from http.server import BaseHTTPRequestHandler
+
+    from autograder import loopback
+    from autograder.remote import RemoteLab
+    from autograder.runner import worker_spec
+    from autograder.worker_client import WorkerClient
+
+    class Hello(BaseHTTPRequestHandler):
+        def do_GET(self):
+            body = f"hello {self.path}".encode()
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    lab = toy_course.lab("lab98_toy")
+    folder = tmp_path / "student"
+    folder.mkdir()
+    (folder / "toy.py").write_text((lab.solution_dir / "toy.py").read_text() + _NETWORK_CODE)
+    client = WorkerClient(worker_spec(lab, folder, [], "net"))
+    client.start()
+    try:
+        remote = RemoteLab(client)
+        with remote.http_server(Hello) as server:
+            assert remote.fetch(server.url + "/api/chat") == "hello /api/chat"
+        port = remote.serve_once("from the student")
+        with remote.socket() as conn:
+            conn.connect(("127.0.0.1", port))
+            assert conn.recv(100) == b"from the student"
+        with loopback.HTTPServer(loopback.socket_in(None), Hello) as host:
+            seen = remote.fetch(host.url)
+        if client.isolation.namespaces:
+            assert seen.startswith("unreachable"), seen
+    finally:
+        client.close()

@@ -1,0 +1,117 @@
+"""Sockets on the student's own loopback, made and served by the trusted side.
+
+A worker runs in a network namespace of its own (:mod:`autograder.sandbox`):
+only its loopback exists, and the grading machine's network is out of reach.
+A lab whose code talks to a server (an LLM API client) or is one (a FastAPI
+app) is tested over that loopback, with the test's end of the conversation in
+the runner, where the student's code cannot tamper with it:
+
+- :func:`socket_in` makes a socket *inside the worker's namespace* and hands it
+  to the runner (a short helper process joins the namespace, brings its
+  loopback up, creates the socket and passes it back over a Unix socket).
+  Bound to 127.0.0.1 it serves the student's client; connected to
+  127.0.0.1:port it reaches a server the student's code runs.
+- :class:`HTTPServer` serves a test's ``http.server`` handler on such a
+  socket, in a thread of the runner.
+
+In-process (students debugging, no worker) both are ordinary local sockets.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+# Joins the namespaces of the process whose pid is argv[1], brings "lo" up,
+# and sends a new socket (family argv[2], type argv[3]) over fd argv[4].
+# Stdlib only and single-threaded: joining a user namespace requires both.
+_JOIN = r"""
+import ctypes, fcntl, os, socket, struct, sys
+pid, family, kind, fd = (int(a) for a in sys.argv[1:5])
+libc = ctypes.CDLL(None, use_errno=True)
+def join(name, flag):
+    if os.stat(f"/proc/{pid}/ns/{name}").st_ino == os.stat(f"/proc/self/ns/{name}").st_ino:
+        return
+    ns = os.open(f"/proc/{pid}/ns/{name}", os.O_RDONLY)
+    if libc.setns(ns, flag) != 0:
+        raise OSError(ctypes.get_errno(), f"joining the worker's {name} namespace")
+    os.close(ns)
+join("user", 0x10000000)
+join("net", 0x40000000)
+probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+flags = struct.unpack("16sH", fcntl.ioctl(probe, 0x8913, struct.pack("16sH", b"lo", 0)))[1]
+if not flags & 1:
+    fcntl.ioctl(probe, 0x8914, struct.pack("16sH", b"lo", flags | 1))
+made = socket.socket(family, kind)
+socket.send_fds(socket.socket(fileno=fd), [b"ok"], [made.fileno()])
+"""
+
+
+class LoopbackError(OSError):
+    """No socket could be made in the worker's network namespace."""
+
+
+def socket_in(pid: int | None, family: int = socket.AF_INET, kind: int = socket.SOCK_STREAM) -> socket.socket:
+    """A new socket in the network namespace of process ``pid`` (None: this one's)."""
+    if pid is None:
+        return socket.socket(family, kind)
+    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM)
+    with ours, theirs:
+        done = subprocess.run(
+            [sys.executable, "-I", "-S", "-c", _JOIN, str(pid), str(int(family)), str(int(kind)), str(theirs.fileno())],
+            pass_fds=(theirs.fileno(),),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            timeout=30,
+            env={"PATH": os.environ.get("PATH", "/usr/bin:/bin")},
+        )
+        if done.returncode != 0:
+            reason = done.stderr.decode(errors="replace").strip().splitlines()
+            raise LoopbackError(f"cannot open a socket beside your code's worker: {reason[-1] if reason else done.returncode}")
+        _msg, fds, _flags, _addr = socket.recv_fds(ours, 16, 1)
+    if not fds:
+        raise LoopbackError("cannot open a socket beside your code's worker: nothing came back")
+    return socket.socket(fileno=fds[0])
+
+
+class HTTPServer:
+    """Serve ``handler`` (a ``BaseHTTPRequestHandler`` subclass) on ``sock``
+    bound to 127.0.0.1, in a daemon thread; a context manager.
+
+    ``url`` is ``http://127.0.0.1:PORT``; ``server`` is the underlying
+    ``ThreadingHTTPServer`` (a handler reaches it as ``self.server``, e.g. to
+    record the requests it saw). Leaving the block stops serving without
+    waiting for handlers that still stall."""
+
+    def __init__(self, sock: socket.socket, handler: type[BaseHTTPRequestHandler]) -> None:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(("127.0.0.1", 0))
+        sock.listen(64)
+        server = ThreadingHTTPServer(("127.0.0.1", 0), handler, bind_and_activate=False)
+        server.socket.close()
+        server.socket = sock
+        server.server_address = sock.getsockname()[:2]
+        server.daemon_threads = True
+        server.block_on_close = False
+        self.server = server
+        self.port: int = server.server_address[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+
+    def __enter__(self) -> HTTPServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._thread.is_alive():
+            self.server.shutdown()
+            self._thread.join(timeout=5)
+        self.server.server_close()
