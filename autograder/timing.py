@@ -7,7 +7,9 @@ student cannot know, then asks each worker to run the kernel once per input
 set; the runner measures the wall time of that request from outside (so a
 patched timer gains nothing) and compares every output's checksum with the
 reference's (so skipped or cached work is caught). The ratio is the median
-of the per-repeat ratios; points come from the manifest's bands.
+of the per-repeat ratios; points come from the manifest's bands. A session
+ends early once six or more repeats all fall in one band (:func:`settled`):
+a clear case needs no more, a close one gets every repeat the manifest gives.
 """
 
 from __future__ import annotations
@@ -33,6 +35,10 @@ TIMER_DISAGREEMENT = 0.5  # inner time below half the outside wall time
 # fingerprint time plus a slack; beyond it the excess is added to the candidate's time
 FINGERPRINT_TOLERANCE = 1.5
 FINGERPRINT_SLACK_S = 0.002
+# a session stops early once this many repeats (an even number: as many A B as B A
+# orders) all fall in one band: the median of any more repeats could not leave it
+# unless later ones fell elsewhere, which on a steady machine they do not
+SETTLED_AFTER = 6
 
 
 @dataclass
@@ -99,6 +105,14 @@ def _close(x: Any, y: float, tol: float) -> bool:
     return isinstance(x, (int, float)) and math.isfinite(x) and abs(x - y) <= tol
 
 
+def settled(kernel: Kernel, ratios: list[float]) -> bool:
+    """Whether a timing session may stop: at least :data:`SETTLED_AFTER` repeats
+    (an even number), all in a band worth the same fraction of the points."""
+    if len(ratios) < SETTLED_AFTER or len(ratios) % 2:
+        return False
+    return kernel.fraction_for(min(ratios)) == kernel.fraction_for(max(ratios))
+
+
 class KernelTimer:
     """Times one kernel: the candidate's worker against the reference's."""
 
@@ -151,6 +165,8 @@ class KernelTimer:
                 reference_times.append(theirs.wall)
                 inner.append(mine.inner)
                 result.ratios.append((mine.wall + excess) / theirs.wall)
+                if settled(k, result.ratios):
+                    break
             if deferred > 0.05 * sum(student_times):
                 result.flags.append(f"reading your outputs took {deferred:.3g} s more than the reference's (deferred work?): counted as kernel time")
         except WorkerProblem as exc:
@@ -159,6 +175,7 @@ class KernelTimer:
         except Exception as exc:  # noqa: BLE001 - a student error while timing is a normal result
             result.message = f"your kernel failed while being timed: {exc}"[:1000]
             return result
+        result.repeats = len(result.ratios)
         result.ratio = statistics.median(result.ratios)
         result.student_s = statistics.median(student_times) / (k.number + calls.WARMUP)
         result.reference_s = statistics.median(reference_times) / (k.number + calls.WARMUP)

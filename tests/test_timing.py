@@ -5,7 +5,8 @@ import pytest
 from autograder.course import Course
 from autograder.worker_client import WorkerClient
 from autograder.runner import worker_spec
-from autograder.timing import KernelTimer, checksums_match
+from autograder.course import Band, Kernel
+from autograder.timing import KernelTimer, checksums_match, settled
 
 
 @pytest.fixture
@@ -35,7 +36,7 @@ def timer(toy_course, candidate, reference):
 def test_reference_against_itself_earns_full_marks(toy_course, clients):
     result = timer(toy_course, clients(), clients()).run()
     assert result.status == "timed" and result.points == 2, result
-    assert 0.6 < result.ratio < 1.5 and len(result.ratios) == 7
+    assert 0.6 < result.ratio < 1.5 and 6 <= len(result.ratios) == result.repeats <= 7
 
 
 def test_slow_kernel_earns_less(toy_course, clients):
@@ -81,3 +82,12 @@ def test_checksum_comparison():
     assert not checksums_match(a, {"$sum": [1.0, 2.0, 30.0, [2]]}, 1e-3)
     assert not checksums_match({"$sum": [float("nan"), 2.0, 3.0, [2]]}, a, 1e-3)
 
+
+
+def test_a_session_stops_early_only_when_every_repeat_lies_in_one_band():
+    kernel = Kernel("k", "f", "inputs", 10, (Band(1.5, 1.0), Band(3.0, 0.5)), repeats=15)
+    assert not settled(kernel, [1.0] * 5)  # too few
+    assert not settled(kernel, [1.0] * 7)  # odd: unequal A B and B A orders
+    assert settled(kernel, [0.9, 1.1, 1.0, 1.2, 0.95, 1.05])
+    assert settled(kernel, [4.0, 5.0, 3.5, 4.2, 6.0, 3.1])  # no points, clearly
+    assert not settled(kernel, [0.9, 1.1, 1.0, 1.6, 0.95, 1.05])  # one repeat in the next band
