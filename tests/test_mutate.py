@@ -162,8 +162,17 @@ def test_equivalent_mutants_are_excluded_and_the_cache_is_reused(course: Course,
     third = run_mutation(course.lab("lab97_mutants"), jobs=2, store=False)
     assert third["cached"] == third["total"] - 1 and third["timeouts"] == 0
 
+    # a fresh clone has no cache: the trace committed in mutation.json spares the traced run
+    from autograder.mutation.core import reference_trace
+
+    (lab.reference_dir / CACHE_NAME).unlink()
+    monkeypatch.setattr(core, "Runner", no_runner)
+    assert stored["trace"]["key"] and reference_trace(lab).collected == json.loads((lab.reference_dir / STORED_NAME).read_text())["trace"]["collected"]
+    monkeypatch.undo()
+
     (lab.solution_dir / "clipping.py").write_text(SOLUTION.replace("return x\n", "return x  # unchanged\n"))
     assert stored_score(lab) == (1.0, True)  # the solution changed since
+    assert core._committed_trace(lab, core._trace_key(core._content_digests(lab))) is None  # and its trace is stale
 
 
 def test_mutants_are_cosmic_rays_own(course: Course) -> None:

@@ -263,7 +263,7 @@ def reference_trace(lab: Lab) -> Trace:
     cache_path = lab.reference_dir / CACHE_NAME
     cache = _load_cache(cache_path)
     key = _trace_key(_content_digests(lab))
-    data = cache.get("trace", {}).get(key)
+    data = cache.get("trace", {}).get(key) or _committed_trace(lab, key)
     if data is None:
         runner = Runner(lab, 1)
         finished = False
@@ -279,6 +279,28 @@ def reference_trace(lab: Lab) -> Trace:
         except OSError:
             pass
     return Trace.from_json(data)
+
+
+def stored_trace(key: str, data: dict) -> dict:
+    """The trace as ``mutation.json`` keeps it (committed, so that a fresh clone's
+    ``validate`` and ``mutate`` need no traced run): its key, and durations rounded."""
+    return {"key": key, **data, "durations": {t: round(d, 4) for t, d in data.get("durations", {}).items()}}
+
+
+def _committed_trace(lab: Lab, key: str) -> dict | None:
+    """The trace in ``mutation.json`` when it was made from the files now on disk."""
+    try:
+        stored = json.loads((lab.reference_dir / STORED_NAME).read_text(encoding="utf-8")).get("trace")
+    except (OSError, ValueError, AttributeError):
+        return None
+    if not isinstance(stored, dict) or stored.get("key") != key:
+        return None
+    data = {k: v for k, v in stored.items() if k != "key"}
+    try:
+        Trace.from_json(data)
+    except Exception:  # noqa: BLE001 - a damaged entry: trace again
+        return None
+    return data
 
 
 def _load_cache(path: Path) -> dict:
@@ -329,7 +351,7 @@ def run_mutation(
     trace_key = _trace_key(digests)
 
     runner: Runner | None = None
-    trace_data = cache.get("trace", {}).get(trace_key) if use_cache else None
+    trace_data = (cache.get("trace", {}).get(trace_key) or _committed_trace(lab, trace_key)) if use_cache else None
     finished = False
     keys: dict[str, str] = {}
     try:
@@ -403,7 +425,7 @@ def run_mutation(
 
     report = _report(lab, generated, outcomes, known, digests, trace, time.monotonic() - started)
     if store and operators is None:
-        _save_json(lab.reference_dir / STORED_NAME, stored_view(report))
+        _save_json(lab.reference_dir / STORED_NAME, {**stored_view(report), "trace": stored_trace(trace_key, trace_data)})
     return report
 
 
