@@ -1,0 +1,17 @@
+"""sequence_logprobs ignores the attention mask: the padding after the response is summed as if it were response tokens."""
+
+
+def sequence_logprobs(logits, labels, prompt_lengths, attention_mask=None):
+    if logits.dim() != 3:
+        raise ValueError("logits must be 3-D")
+    batch, seq, _ = logits.shape
+    if tuple(labels.shape) != (batch, seq):
+        raise ValueError("bad labels")
+    lengths = torch.as_tensor(prompt_lengths, dtype=torch.long).reshape(-1)
+    if lengths.numel() != batch or bool(((lengths < 1) | (lengths > seq)).any()):
+        raise ValueError("bad prompt lengths")
+    if attention_mask is not None and tuple(attention_mask.shape) != (batch, seq):
+        raise ValueError("bad mask")
+    keep = torch.arange(1, seq)[None, :] >= lengths[:, None]
+    token_logps = logits[:, :-1].log_softmax(dim=-1).gather(-1, labels[:, 1:, None].long()).squeeze(-1)
+    return torch.where(keep, token_logps, torch.zeros_like(token_logps)).sum(dim=-1)
