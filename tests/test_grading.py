@@ -268,3 +268,54 @@ def test_servers_meet_student_code_on_its_own_loopback(toy_course, tmp_path):
             assert seen.startswith("unreachable"), seen
     finally:
         client.close()
+
+
+_DDP_CODE = '''
+
+def _rank(rank, world, port, results):
+    import torch, torch.distributed as dist
+    dist.init_process_group("gloo", init_method=f"tcp://127.0.0.1:{port}", rank=rank, world_size=world)
+    t = torch.tensor([float(rank + 1)])
+    dist.all_reduce(t)
+    results.put((rank, t.item()))
+    dist.destroy_process_group()
+
+
+def all_reduce_in_two_processes():
+    import socket, torch.multiprocessing as mp
+    probe = socket.socket()
+    probe.bind(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()
+    ctx = mp.get_context("fork")
+    results = ctx.Queue()
+    ranks = [ctx.Process(target=_rank, args=(r, 2, port, results)) for r in range(2)]
+    for p in ranks:
+        p.start()
+    out = sorted(results.get(timeout=120) for _ in ranks)
+    for p in ranks:
+        p.join(60)
+    return out, [p.exitcode for p in ranks]
+'''
+
+
+@pytest.mark.slow
+def test_student_code_runs_a_gloo_process_group_on_its_loopback(toy_course, tmp_path):
+    """Multi-process labs (torch.distributed with gloo, lab41): ranks the student's code
+    starts meet on the worker's own loopback, inside the same confinement."""
+    pytest.importorskip("torch")
+    from autograder.remote import RemoteLab
+    from autograder.runner import worker_spec
+    from autograder.worker_client import WorkerClient
+
+    lab = toy_course.lab("lab98_toy")
+    folder = tmp_path / "student"
+    folder.mkdir()
+    (folder / "toy.py").write_text((lab.solution_dir / "toy.py").read_text() + _DDP_CODE)
+    client = WorkerClient(worker_spec(lab, folder, [], "ddp"))
+    client.spec.call_s = 300  # two torch processes on a loaded 2-core machine
+    client.start()
+    try:
+        assert RemoteLab(client).all_reduce_in_two_processes() == ([(0, 3.0), (1, 3.0)], [0, 0])
+    finally:
+        client.close()
