@@ -1,0 +1,18 @@
+"""t_mult stretches the first cycle too: cycles of t_0 * t_mult, t_0 * t_mult ** 2, ..."""
+
+
+def cosine_restarts_lr(step, base_lr, t_0, t_mult=1, eta_min=0.0):
+    step = _int(step, "step", 0)
+    t_0 = _int(t_0, "t_0", 1)
+    t_mult = _int(t_mult, "t_mult", 1)
+    base_lr = _nonnegative(base_lr, "base_lr")
+    eta_min = _nonnegative(eta_min, "eta_min")
+    if eta_min > base_lr:
+        raise ValueError("eta_min > base_lr")
+    t_cur, t_i = step, t_0 * t_mult
+    if t_mult == 1:
+        t_cur %= t_i
+    while t_cur >= t_i:
+        t_cur -= t_i
+        t_i *= t_mult
+    return eta_min + (base_lr - eta_min) * (1 + math.cos(math.pi * t_cur / t_i)) / 2
