@@ -319,3 +319,22 @@ def test_student_code_runs_a_gloo_process_group_on_its_loopback(toy_course, tmp_
         assert RemoteLab(client).all_reduce_in_two_processes() == ([(0, 3.0), (1, 3.0)], [0, 0])
     finally:
         client.close()
+
+
+def test_a_runner_survives_writing_to_a_connection_the_student_closed(tmp_path):
+    """Runners are forked from a zygote: SIGPIPE must be ignored there as in a fresh Python,
+    so that a test's mock server writing to a socket the student's client closed gets
+    BrokenPipeError instead of killing the runner (and the grading with it)."""
+    from autograder import zygote
+
+    (tmp_path / "closed_peer.py").write_text(
+        "import socket\n"
+        "ours, theirs = socket.socketpair()\n"
+        "theirs.close()\n"
+        "try:\n"
+        "    ours.sendall(b'x' * 100000)\n"
+        "except BrokenPipeError:\n"
+        "    print('survived')\n"
+    )
+    code, output = zygote.run_trusted("closed_peer", [], timeout=120, cwd=tmp_path)
+    assert (code, output.strip()) == (0, "survived"), (code, output)
