@@ -1,0 +1,11 @@
+"""A non-positive |G|^2 estimate gives B_simple = 0 instead of inf."""
+
+
+def noise_scale_from_norms(g_small_sq: float, g_big_sq: float, b_small: int, b_big: int) -> dict:
+    _check_pair(b_small, b_big)
+    if g_small_sq < 0 or g_big_sq < 0:
+        raise ValueError("squared norms must be >= 0")
+    grad_sq = (b_big * g_big_sq - b_small * g_small_sq) / (b_big - b_small)
+    trace = (g_small_sq - g_big_sq) / (1 / b_small - 1 / b_big)
+    b_simple = trace / grad_sq if grad_sq > 0 else 0.0
+    return {"grad_sq": float(grad_sq), "trace": float(trace), "b_simple": float(b_simple)}
