@@ -39,7 +39,7 @@ def worker_spec(lab: Lab, files_dir: Path, hide: list[Path], label: str, cpu: in
     files = {name: files_dir / name for name in lab.files if (files_dir / name).is_file()}
     limits = sandbox.Limits(
         cpu_s=int(lab.limits.total_s * 2) + 30,
-        memory_mb=None if lab.gpu else lab.limits.memory_mb,
+        memory_mb=None if lab.gpu and sandbox.cuda_present() else lab.limits.memory_mb,
     )
     return WorkerSpec(
         files=files,

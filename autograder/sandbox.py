@@ -233,6 +233,13 @@ def apply_rlimits(limits: Limits, cpu: int | None = None) -> None:
         resource.setrlimit(resource.RLIMIT_NPROC, (limits.processes, limits.processes))
 
 
+def cuda_present() -> bool:
+    """Whether this machine has an NVIDIA GPU (its device node), without importing torch:
+    RLIMIT_AS breaks CUDA, so a GPU lab's workers go without it only where CUDA can run;
+    on a CPU-only machine the lab keeps the address-space limit like any other."""
+    return os.path.exists("/dev/nvidiactl")
+
+
 def worker_environment(home: str) -> dict[str, str]:
     return {
         "PATH": "/usr/local/bin:/usr/bin:/bin",
