@@ -1,0 +1,3 @@
+"""Prefers mps over cuda in the automatic choice."""
+
+DEVICES = ("mps", "cuda", "cpu")

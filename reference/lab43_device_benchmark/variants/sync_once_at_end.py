@@ -1,0 +1,17 @@
+"""Synchronises once after the whole loop: each timed call's clock read still races the GPU."""
+
+
+def benchmark(fn, *, device="cpu", warmup=3, repeats=10):
+    if warmup < 0 or repeats < 1:
+        raise ValueError("need warmup >= 0 and repeats >= 1")
+    if device not in DEVICES:
+        raise ValueError(f"unknown device {device!r}")
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    synchronize(device)
+    return {"median_s": statistics.median(times), "min_s": min(times), "times": times}
