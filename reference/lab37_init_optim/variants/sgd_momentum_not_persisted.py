@@ -1,0 +1,12 @@
+"""SGD.step starts every call from an empty state: the momentum buffers are lost."""
+
+import math
+
+import torch
+
+
+def step(self, grads: Sequence[torch.Tensor]) -> list[torch.Tensor]:
+    return _grouped_step(self.param_groups, [{} for _ in self._states], grads, sgd_step)
+
+
+SGD.step = step
