@@ -168,11 +168,14 @@ def wait_for(condition, what: str, limit_s: float = 120.0) -> None:
 
 @pytest.fixture
 def big_class(tmp_path) -> Path:
+    """Six right submissions that each take a second to import: a signal sent while
+    one grading runs always finds later ones queued (at lab02's usual half second per
+    grading, all six could finish between two polls of a busy machine)."""
     klass = tmp_path / "class"
     for i in range(6):
         folder = klass / f"student{i}" / LAB
         folder.mkdir(parents=True)
-        (folder / "text_stats.py").write_text(SOLVED)
+        (folder / "text_stats.py").write_text(SOLVED + "\nimport time as _time\n\n_time.sleep(1.0)\n")
     return klass
 
 
