@@ -29,6 +29,29 @@ def toy_lab(toy_course: Course):
 
 
 @pytest.fixture
+def toy_workers(toy_course: Course, tmp_path: Path):
+    """Start grading workers on the toy lab's reference plus ``extra`` code; all closed at the end."""
+    from autograder.runner import worker_spec
+    from autograder.worker_client import WorkerClient
+
+    made = []
+
+    def make(extra: str = "") -> WorkerClient:
+        lab = toy_course.lab("lab98_toy")
+        folder = tmp_path / f"w{len(made)}"
+        folder.mkdir()
+        (folder / "toy.py").write_text((lab.solution_dir / "toy.py").read_text() + "\n" + extra)
+        client = WorkerClient(worker_spec(lab, folder, [], f"t{len(made)}"))
+        client.start()
+        made.append(client)
+        return client
+
+    yield make
+    for c in made:
+        c.close()
+
+
+@pytest.fixture
 def submit(tmp_path: Path, toy_course: Course):
     """Write a submission folder whose toy.py is the reference plus ``extra`` code
     (or exactly ``source``), grade it without timing, and return the report."""

@@ -227,15 +227,13 @@ def serve_once(text):
 '''
 
 
-def test_servers_meet_student_code_on_its_own_loopback(toy_course, tmp_path):
+def test_servers_meet_student_code_on_its_own_loopback(toy_workers):
     """A test's server (in the runner) reaches the student's client on the worker's
     loopback and the other way round; the grading machine's loopback stays out of reach."""
     from http.server import BaseHTTPRequestHandler
 
     from autograder import loopback
     from autograder.remote import RemoteLab
-    from autograder.runner import worker_spec
-    from autograder.worker_client import WorkerClient
 
     class Hello(BaseHTTPRequestHandler):
         def do_GET(self):
@@ -248,26 +246,18 @@ def test_servers_meet_student_code_on_its_own_loopback(toy_course, tmp_path):
         def log_message(self, *args):
             pass
 
-    lab = toy_course.lab("lab98_toy")
-    folder = tmp_path / "student"
-    folder.mkdir()
-    (folder / "toy.py").write_text((lab.solution_dir / "toy.py").read_text() + _NETWORK_CODE)
-    client = WorkerClient(worker_spec(lab, folder, [], "net"))
-    client.start()
-    try:
-        remote = RemoteLab(client)
-        with remote.http_server(Hello) as server:
-            assert remote.fetch(server.url + "/api/chat") == "hello /api/chat"
-        port = remote.serve_once("from the student")
-        with remote.socket() as conn:
-            conn.connect(("127.0.0.1", port))
-            assert conn.recv(100) == b"from the student"
-        with loopback.HTTPServer(loopback.socket_in(None), Hello) as host:
-            seen = remote.fetch(host.url)
-        if client.isolation.namespaces:
-            assert seen.startswith("unreachable"), seen
-    finally:
-        client.close()
+    client = toy_workers(_NETWORK_CODE)
+    remote = RemoteLab(client)
+    with remote.http_server(Hello) as server:
+        assert remote.fetch(server.url + "/api/chat") == "hello /api/chat"
+    port = remote.serve_once("from the student")
+    with remote.socket() as conn:
+        conn.connect(("127.0.0.1", port))
+        assert conn.recv(100) == b"from the student"
+    with loopback.HTTPServer(loopback.socket_in(None), Hello) as host:
+        seen = remote.fetch(host.url)
+    if client.isolation.namespaces:
+        assert seen.startswith("unreachable"), seen
 
 
 _DDP_CODE = '''
@@ -300,25 +290,15 @@ def all_reduce_in_two_processes():
 
 
 @pytest.mark.slow
-def test_student_code_runs_a_gloo_process_group_on_its_loopback(toy_course, tmp_path):
+def test_student_code_runs_a_gloo_process_group_on_its_loopback(toy_workers):
     """Multi-process labs (torch.distributed with gloo, lab41): ranks the student's code
     starts meet on the worker's own loopback, inside the same confinement."""
     pytest.importorskip("torch")
     from autograder.remote import RemoteLab
-    from autograder.runner import worker_spec
-    from autograder.worker_client import WorkerClient
 
-    lab = toy_course.lab("lab98_toy")
-    folder = tmp_path / "student"
-    folder.mkdir()
-    (folder / "toy.py").write_text((lab.solution_dir / "toy.py").read_text() + _DDP_CODE)
-    client = WorkerClient(worker_spec(lab, folder, [], "ddp"))
+    client = toy_workers(_DDP_CODE)
     client.spec.call_s = 300  # two torch processes on a loaded 2-core machine
-    client.start()
-    try:
-        assert RemoteLab(client).all_reduce_in_two_processes() == ([(0, 3.0), (1, 3.0)], [0, 0])
-    finally:
-        client.close()
+    assert RemoteLab(client).all_reduce_in_two_processes() == ([(0, 3.0), (1, 3.0)], [0, 0])
 
 
 def test_a_runner_survives_writing_to_a_connection_the_student_closed(tmp_path):

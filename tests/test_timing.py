@@ -1,31 +1,7 @@
 """Kernel timing: fair against itself, slower code earns less, skipped work is caught."""
 
-import pytest
-
-from autograder.course import Course
-from autograder.worker_client import WorkerClient
-from autograder.runner import worker_spec
 from autograder.course import Band, Kernel
 from autograder.timing import KernelTimer, checksums_match, settled
-
-
-@pytest.fixture
-def clients(toy_course: Course, tmp_path):
-    made = []
-
-    def make(extra: str = "") -> WorkerClient:
-        lab = toy_course.lab("lab98_toy")
-        folder = tmp_path / f"w{len(made)}"
-        folder.mkdir()
-        (folder / "toy.py").write_text((lab.solution_dir / "toy.py").read_text() + "\n" + extra)
-        client = WorkerClient(worker_spec(lab, folder, [], f"t{len(made)}"))
-        client.start()
-        made.append(client)
-        return client
-
-    yield make
-    for c in made:
-        c.close()
 
 
 def timer(toy_course, candidate, reference):
@@ -33,31 +9,31 @@ def timer(toy_course, candidate, reference):
     return KernelTimer(lab, lab.kernels[0], candidate, reference, seed=1)
 
 
-def test_reference_against_itself_earns_full_marks(toy_course, clients):
-    result = timer(toy_course, clients(), clients()).run()
+def test_reference_against_itself_earns_full_marks(toy_course, toy_workers):
+    result = timer(toy_course, toy_workers(), toy_workers()).run()
     assert result.status == "timed" and result.points == 2, result
     assert 0.6 < result.ratio < 1.5 and 6 <= len(result.ratios) == result.repeats <= 7
 
 
-def test_slow_kernel_earns_less(toy_course, clients):
+def test_slow_kernel_earns_less(toy_course, toy_workers):
     slow = "import time as _t\n_fast = matmul\ndef matmul(a, b):\n    _t.sleep(0.1)\n    return _fast(a, b)\n"
-    result = timer(toy_course, clients(slow), clients()).run()
+    result = timer(toy_course, toy_workers(slow), toy_workers()).run()
     assert result.status == "timed" and result.ratio > 3 and result.points == 0, result
 
 
-def test_skipped_work_is_caught(toy_course, clients):
+def test_skipped_work_is_caught(toy_course, toy_workers):
     cheat = "import torch as _torch\ndef matmul(a, b):\n    return _torch.zeros(a.shape[0], b.shape[1], requires_grad=True) + 0\n"
-    result = timer(toy_course, clients(cheat), clients()).run()
+    result = timer(toy_course, toy_workers(cheat), toy_workers()).run()
     assert result.status == "failed" and result.points == 0 and "did not match" in result.message
 
 
-def test_patched_timer_gains_nothing(toy_course, clients):
+def test_patched_timer_gains_nothing(toy_course, toy_workers):
     patch = "import time as _t, timeit as _ti\n_ti.default_timer = lambda: 0.0\n_t.perf_counter = lambda: 0.0\n"
-    result = timer(toy_course, clients(patch), clients()).run()
+    result = timer(toy_course, toy_workers(patch), toy_workers()).run()
     assert result.status == "timed" and 0.6 < result.ratio < 1.5
 
 
-def test_work_deferred_into_the_outputs_counts_as_kernel_time(toy_course, clients):
+def test_work_deferred_into_the_outputs_counts_as_kernel_time(toy_course, toy_workers):
     """Fingerprints are read outside the timed request; an output that does its work only when
     read (here: a tensor subclass that sleeps when detached) gets the excess added to its time."""
     lazy = (
@@ -70,7 +46,7 @@ def test_work_deferred_into_the_outputs_counts_as_kernel_time(toy_course, client
         "        return super().__torch_function__(func, types, args, kwargs or {})\n"
         "def matmul(a, b):\n    return _fast(a, b).as_subclass(_Lazy)\n"
     )
-    result = timer(toy_course, clients(lazy), clients()).run()
+    result = timer(toy_course, toy_workers(lazy), toy_workers()).run()
     assert result.status == "timed" and result.ratio > 3 and result.points == 0, result
     assert any("deferred work" in f for f in result.flags), result.flags
 
@@ -81,7 +57,6 @@ def test_checksum_comparison():
     assert not checksums_match(a, {"$sum": [1.0, 2.0, 3.0, [3]]}, 1e-3)
     assert not checksums_match(a, {"$sum": [1.0, 2.0, 30.0, [2]]}, 1e-3)
     assert not checksums_match({"$sum": [float("nan"), 2.0, 3.0, [2]]}, a, 1e-3)
-
 
 
 def test_a_session_stops_early_only_when_every_repeat_lies_in_one_band():
