@@ -148,6 +148,10 @@ class InProcessLab:
         """Serve a test's ``http.server`` handler on 127.0.0.1 (see :class:`autograder.loopback.HTTPServer`)."""
         return loopback.HTTPServer(self.socket(), handler)
 
+    def http_client(self, base_url: str = "", **client_kwargs):  # noqa: ANN201 (httpx is an extra)
+        """An ``httpx.Client`` that reaches the student's servers on 127.0.0.1 (see :func:`autograder.loopback.http_client`)."""
+        return loopback.http_client(self.socket, base_url, **client_kwargs)
+
     def put_file(self, path: str | os.PathLike, name: str | None = None) -> str:
         return str(Path(path).resolve())
 

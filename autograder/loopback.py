@@ -13,6 +13,8 @@ the runner, where the student's code cannot tamper with it:
   127.0.0.1:port it reaches a server the student's code runs.
 - :class:`HTTPServer` serves a test's ``http.server`` handler on such a
   socket, in a thread of the runner.
+- :func:`http_client` is an ``httpx.Client`` whose every connection is such a
+  socket: the test drives the student's server with a real HTTP client.
 
 In-process (students debugging, no worker) both are ordinary local sockets.
 """
@@ -24,7 +26,12 @@ import socket
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import httpx
 
 # Joins the namespaces of the process whose pid is argv[1], brings "lo" up,
 # and sends a new socket (family argv[2], type argv[3]) over fd argv[4].
@@ -115,3 +122,39 @@ class HTTPServer:
             self.server.shutdown()
             self._thread.join(timeout=5)
         self.server.server_close()
+
+
+def http_client(new_socket: Callable[[], socket.socket], base_url: str = "", **client_kwargs: Any) -> httpx.Client:
+    """An ``httpx.Client`` that opens each connection on a socket from
+    ``new_socket()`` (e.g. one made in the worker's namespace), so that
+    ``http://127.0.0.1:PORT`` means the worker's loopback.
+
+    Keep-alive connections are reused as usual, so a socket is made per
+    connection, not per request. The client is thread-safe: concurrent
+    requests from several threads open several connections. ``client_kwargs``
+    go to ``httpx.Client`` (``timeout``, ``headers``...). Needs httpx (the
+    ``module10`` extra)."""
+    import httpcore
+    import httpx
+    from httpcore._backends.sync import SyncStream
+
+    class _Backend(httpcore.SyncBackend):
+        def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):  # noqa: ANN001
+            sock = new_socket()
+            try:
+                sock.settimeout(timeout)
+                sock.connect((host, port))
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            except TimeoutError as e:
+                sock.close()
+                raise httpcore.ConnectTimeout(str(e)) from e
+            except OSError as e:
+                sock.close()
+                raise httpcore.ConnectError(str(e)) from e
+            return SyncStream(sock)
+
+    transport = httpx.HTTPTransport()
+    # httpx builds its pool without a way to pass a network backend; this pool
+    # is the same one with ours (the rest of the transport is unchanged).
+    transport._pool = httpcore.ConnectionPool(network_backend=_Backend(), max_connections=100, max_keepalive_connections=20, keepalive_expiry=5.0)
+    return httpx.Client(transport=transport, base_url=base_url, **client_kwargs)

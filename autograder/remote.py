@@ -155,6 +155,10 @@ class RemoteLab:
     def http_server(self, handler: type) -> loopback.HTTPServer:
         return loopback.HTTPServer(self.socket(), handler)
 
+    def http_client(self, base_url: str = "", **client_kwargs):  # noqa: ANN201 (httpx is an extra)
+        """An ``httpx.Client`` that reaches the student's servers on 127.0.0.1 (see :func:`autograder.loopback.http_client`)."""
+        return loopback.http_client(self.socket, base_url, **client_kwargs)
+
     def put_file(self, path: str | os.PathLike, name: str | None = None) -> str:
         data = Path(path).read_bytes()
         name = name or Path(path).name

@@ -224,6 +224,24 @@ def serve_once(text):
         conn.close()
     threading.Thread(target=answer, daemon=True).start()
     return server.getsockname()[1]
+
+
+def serve_http():
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    class Echo(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers["Content-Length"])).upper()
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+        def log_message(self, *args):
+            pass
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Echo)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server.server_address[1]
 '''
 
 
@@ -258,6 +276,24 @@ def test_servers_meet_student_code_on_its_own_loopback(toy_workers):
         seen = remote.fetch(host.url)
     if client.isolation.namespaces:
         assert seen.startswith("unreachable"), seen
+
+
+def test_an_http_client_reaches_the_students_server_on_its_loopback(toy_workers):
+    """``lab.http_client()`` is an httpx client in the runner whose connections open
+    on the worker's loopback: sequential requests reuse a connection, and
+    concurrent ones from several threads each get their answer."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from autograder.remote import RemoteLab
+
+    pytest.importorskip("httpx")
+    remote = RemoteLab(toy_workers(_NETWORK_CODE))
+    port = remote.serve_http()
+    with remote.http_client(f"http://127.0.0.1:{port}", timeout=30) as http:
+        assert [http.post("/", content=f"hi {i}").text for i in range(3)] == ["HI 0", "HI 1", "HI 2"]
+        with ThreadPoolExecutor(4) as pool:
+            replies = list(pool.map(lambda i: http.post("/", content=f"n{i}").text, range(8)))
+    assert replies == [f"N{i}" for i in range(8)]
 
 
 _DDP_CODE = '''
