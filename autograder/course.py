@@ -245,6 +245,10 @@ def load_manifest(path: Path) -> dict:
     total = sum(data["tests"].values()) + sum(k["points"] for k in data.get("kernels", []))
     if abs(total - data["points"]) > 1e-9:
         raise CourseError(f"{path}: points = {data['points']} but tests and kernels add up to {total}")
+    for kernel in data.get("kernels", []):
+        unknown = [t for t in kernel.get("requires", []) if t not in data["tests"]]
+        if unknown:
+            raise CourseError(f"{path}: kernel {kernel['name']!r} requires {unknown[0]!r}, which is not in [tests] (parametrized tests need their full id)")
     return data
 
 

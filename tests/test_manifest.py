@@ -24,6 +24,7 @@ def test_the_fixture_manifest_loads(toy_lab):
         (lambda t: t.replace('id = "lab98_toy"', 'id = "lab97_toy"'), "does not match its folder"),
         (lambda t: t + "\nunknown = 1\n", "unknown"),
         (lambda t: t.replace("[tests]", "[tests\n"), "not valid TOML"),
+        (lambda t: t.replace('requires = ["test_hidden.py::test_matmul_and_grad"]', 'requires = ["test_hidden.py::test_matmul"]'), "not in [tests]"),
     ],
 )
 def test_bad_manifests_are_named(toy_course, edit, message):

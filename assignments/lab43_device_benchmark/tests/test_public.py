@@ -79,3 +79,18 @@ def test_markdown_table(lab):
     """A one-row Markdown table."""
     got = lab.format_table([{"device": "cpu", "gflops": 12.3456}])
     check(got == "| device | gflops |\n| --- | --- |\n| cpu | 12.35 |\n", f"got {got!r}")
+
+
+def test_tiled_matmul_small(lab):
+    """A 5 x 7 by 7 x 3 product in tiles of 2 (partial blocks everywhere) equals a @ b."""
+    a = torch.arange(35, dtype=torch.float32).reshape(5, 7) / 10
+    b = torch.arange(21, dtype=torch.float32).reshape(7, 3) / 10
+    got = lab.tiled_matmul(a, b, tile=2)
+    check(tuple(got.shape) == (5, 3), f"expected shape (5, 3), got {tuple(got.shape)}")
+    assert_close(got, a @ b, atol=1e-5, what="tiled_matmul(a, b, tile=2)")
+
+
+def test_tiled_matmul_bytes_one_tile(lab):
+    """With one tile covering the matrices, the traffic is matmul_bytes: each matrix moved once."""
+    check(lab.tiled_matmul_bytes(4, 6, 5, tile=8) == lab.matmul_bytes(4, 6, 5),
+          "a tile of 8 covers a 4 x 5 by 5 x 6 product")

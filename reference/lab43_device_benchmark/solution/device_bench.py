@@ -12,6 +12,9 @@ Four parts, each small:
 * **analysis**: FLOPs and bytes moved by a matmul and by STREAM-like
   kernels, arithmetic intensity, the roofline and its ridge point, and
   rates (GFLOP/s, GB/s) from measured times;
+* **tiling**: a matmul computed tile by tile, as a GPU kernel stages tiles
+  in fast memory, and the memory traffic of that schedule (bigger tiles,
+  higher intensity); the tiled matmul is the lab's timed kernel;
 * **reports**: CPU thread scaling, a CPU vs GPU table, and a writer for that
   table as Markdown or CSV.
 
@@ -477,6 +480,83 @@ def gb_per_s(bytes_moved: float, seconds: float) -> float:
     _check_seconds(seconds)
     _check_counts(bytes_moved)
     return bytes_moved / seconds / 1e9
+
+
+# ---- tiling ----------------------------------------------------------------------------------------------------
+
+
+def _accumulator(dtype: torch.dtype) -> torch.dtype:
+    return torch.float64 if dtype == torch.float64 else torch.float32
+
+
+def tiled_matmul(a: torch.Tensor, b: torch.Tensor, tile: int = 64) -> torch.Tensor:
+    """``a @ b`` computed tile by tile, as a GPU kernel stages tiles in fast memory.
+
+    ``a`` is (m, k) and ``b`` is (k, n), of the same floating dtype on the
+    same device. The (m, n) result
+    is cut into ``tile x tile`` blocks; block ``(i, j)`` is the sum over
+    ``p`` of ``a[i-block, p-block] @ b[p-block, j-block]``, where the last
+    block along each dimension is smaller when the size is not a multiple of
+    ``tile``. The sum is **accumulated in float32** (float64 for float64
+    inputs), each partial product included, and cast to the input dtype once
+    per block at the end, so float16/bfloat16 inputs lose no precision across
+    the ``ceil(k / tile)`` partial sums. ``k == 0`` gives zeros; ``m`` or
+    ``n == 0`` an empty result.
+
+    Returns:
+        A new (m, n) tensor of ``a``'s dtype on ``a``'s device.
+
+    Raises:
+        ValueError: ``a`` or ``b`` not 2-D; ``a.shape[1] != b.shape[0]``;
+            different dtypes or devices; a dtype that is not floating;
+            ``tile < 1``.
+    """
+    if a.dim() != 2 or b.dim() != 2:
+        raise ValueError(f"tiled_matmul needs 2-D matrices, got {a.dim()}-D and {b.dim()}-D")
+    (m, k), (k2, n) = a.shape, b.shape
+    if k != k2:
+        raise ValueError(f"inner sizes differ: a is {tuple(a.shape)}, b is {tuple(b.shape)}")
+    if a.dtype != b.dtype or a.device != b.device:
+        raise ValueError(f"a and b differ: {a.dtype} on {a.device} vs {b.dtype} on {b.device}")
+    if a.dtype not in _FLOATS:
+        raise ValueError(f"tiled_matmul needs a floating dtype, got {a.dtype}")
+    if tile < 1:
+        raise ValueError(f"tile must be >= 1, got {tile}")
+    acc = _accumulator(a.dtype)
+    out = torch.empty((m, n), dtype=a.dtype, device=a.device)
+    block = torch.empty((min(tile, m), min(tile, n)), dtype=acc, device=a.device)
+    for i in range(0, m, tile):
+        for j in range(0, n, tile):
+            c = block[: min(tile, m - i), : min(tile, n - j)]
+            c.zero_()
+            for p in range(0, k, tile):
+                c.addmm_(a[i : i + tile, p : p + tile].to(acc), b[p : p + tile, j : j + tile].to(acc))
+            out[i : i + tile, j : j + tile] = c
+    return out
+
+
+def tiled_matmul_bytes(m: int, n: int, k: int, tile: int, dtype: torch.dtype | str = torch.float32) -> int:
+    """Memory traffic of :func:`tiled_matmul`'s schedule, in bytes.
+
+    Fast memory holds one output block at a time: for each of the
+    ``ceil(m / tile) * ceil(n / tile)`` output blocks, every a-block of its
+    block row and every b-block of its block column is read once, and the
+    block is written once. So ``a`` is read ``ceil(n / tile)`` times, ``b``
+    ``ceil(m / tile)`` times and the output written once::
+
+        (m * k * ceil(n / tile) + k * n * ceil(m / tile) + m * n) * dtype_size(dtype)
+
+    With ``tile >= max(m, n)`` this is :func:`matmul_bytes`; the intensity
+    ``matmul_flops / tiled_matmul_bytes`` grows with the tile.
+
+    Raises:
+        ValueError: a negative size, ``tile < 1``, or a bad dtype (as :func:`dtype_size`).
+    """
+    _check_counts(m, n, k)
+    if tile < 1:
+        raise ValueError(f"tile must be >= 1, got {tile}")
+    row_blocks, col_blocks = -(-m // tile), -(-n // tile)
+    return (m * k * col_blocks + k * n * row_blocks + m * n) * dtype_size(dtype)
 
 
 # ---- measurements and reports ----------------------------------------------------------------------------------

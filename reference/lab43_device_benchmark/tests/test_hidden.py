@@ -15,7 +15,10 @@ Oracles:
   sleep's own length (a lower bound, which it cannot break either);
 * FLOPs, bytes, intensity, roofline, rates: the formulas, with exact
   integers and 1e-12 relative tolerance on floats;
-* tables: the formats written out here.
+* tables: the formats written out here;
+* the tiled matmul: torch.matmul in float64, and the precision of a float32
+  sum of half-precision partial products (a half-precision running sum is
+  measurably worse); its traffic by the formula.
 
 Tests that touch a device run on the CPU everywhere and on CUDA too where a
 GPU is present; no test is skipped and no point depends on having a GPU.
@@ -78,7 +81,7 @@ def md(rows):
 # ---- devices ---------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.points(3)
+@pytest.mark.points(2)
 def test_choose_device_automatic_order(lab):
     """choose_device with no preference (None or "auto") takes cuda, then mps, then cpu, over every availability pattern."""
     for cuda, mps, cpu in itertools.product([False, True], repeat=3):
@@ -96,7 +99,7 @@ def test_choose_device_automatic_order(lab):
     check(lab.choose_device({"tpu": True, "cpu": True}) == "cpu", "unknown keys are ignored")
 
 
-@pytest.mark.points(3)
+@pytest.mark.points(2)
 def test_choose_device_preferred(lab):
     """choose_device honours an available preferred device, matched case-insensitively and without spaces."""
     everything = {"cuda": True, "mps": True, "cpu": True}
@@ -112,7 +115,7 @@ def test_choose_device_preferred(lab):
     check(lab.choose_device({"cuda": True, "mps": True, "cpu": False}, "mps") == "mps", "mps when asked")
 
 
-@pytest.mark.points(3)
+@pytest.mark.points(2)
 def test_choose_device_errors(lab):
     """choose_device: ValueError for unknown names, RuntimeError for unavailable devices (never a silent fallback)."""
     check(lab.choose_device({"cpu": True}, "cpu") == "cpu", "choose_device({'cpu': True}, 'cpu') should be 'cpu'")
@@ -129,7 +132,7 @@ def test_choose_device_errors(lab):
         check(not isinstance(info.value, NotImplementedError), "an unavailable device should raise RuntimeError")
 
 
-@pytest.mark.points(3)
+@pytest.mark.points(2)
 def test_select_device_on_this_machine(lab):
     """available_devices and select_device report this machine (cuda where a GPU is present, else cpu)."""
     expected = {"cuda": HAS_CUDA, "mps": HAS_MPS, "cpu": True}
@@ -151,7 +154,7 @@ def test_select_device_on_this_machine(lab):
         lab.select_device("gpu")
 
 
-@pytest.mark.points(3)
+@pytest.mark.points(2)
 def test_synchronize_counts(lab):
     """synchronize adds one to sync_count per call on each device here, and refuses unknown devices."""
     for device in DEVICES_HERE:
@@ -208,7 +211,7 @@ def test_make_workload_errors(lab):
 
 
 @pytest.mark.parametrize("warmup,repeats", [(0, 1), (3, 5), (1, 4), (6, 2)])
-@pytest.mark.points(2)
+@pytest.mark.points(1)
 def test_harness_call_counts(lab, warmup, repeats):
     """time_workload calls the workload warmup + repeats times, synchronises repeats + 1 times, returns repeats times."""
     calls, syncs = counts(lab)
@@ -223,7 +226,7 @@ def test_harness_call_counts(lab, warmup, repeats):
 
 
 @pytest.mark.parametrize("repeats", [5, 6])
-@pytest.mark.points(2)
+@pytest.mark.points(1)
 def test_harness_median_and_min(lab, repeats):
     """time_workload reports the median (mean of the two middle times for an even count) and the minimum of its times."""
     got = lab.time_workload("add", 5000, warmup=1, repeats=repeats)
@@ -260,7 +263,7 @@ def test_benchmark_takes_a_function(lab):
             lab.benchmark(fn, **kwargs)
 
 
-@pytest.mark.points(3)
+@pytest.mark.points(2)
 def test_harness_seconds_match_torch_benchmark(lab):
     """A 3 ms sleep timed by time_workload: every time at least 3 ms, the median close to torch.utils.benchmark's."""
     got = lab.time_workload("sleep", 3000, warmup=1, repeats=5)
@@ -269,7 +272,7 @@ def test_harness_seconds_match_torch_benchmark(lab):
     check(0.1 < ratio < 10, "the median is far from torch.utils.benchmark's median for the same sleep (units: seconds)")
 
 
-@pytest.mark.points(3)
+@pytest.mark.points(2)
 def test_timer_measurement(lab):
     """timer_measurement uses torch.utils.benchmark: per-call seconds, its block counts, calls made accordingly."""
     calls = lab.workload_calls()
@@ -320,7 +323,7 @@ def test_harness_on_each_device(lab):
 # ---- analysis --------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.points(3)
+@pytest.mark.points(2)
 def test_dtype_size(lab):
     """dtype_size gives bytes per element for torch dtypes and their names."""
     for dtype in ALL_DTYPES:
@@ -334,7 +337,7 @@ def test_dtype_size(lab):
             lab.dtype_size(bad)
 
 
-@pytest.mark.points(3)
+@pytest.mark.points(2)
 def test_matmul_flops(lab):
     """matmul_flops is 2 * batch * m * n * k (a multiply-add is two FLOPs), exactly, also for large sizes."""
     cases = [(1, 1, 1, 1), (2, 3, 5, 1), (7, 11, 13, 3), (0, 4, 4, 1), (4, 0, 4, 2), (4, 4, 0, 2), (5, 6, 7, 0),
@@ -362,7 +365,7 @@ def test_matmul_bytes(lab):
             lab.matmul_bytes(*args)
 
 
-@pytest.mark.points(4)
+@pytest.mark.points(3)
 def test_stream_bytes_and_flops(lab):
     """stream_bytes counts reads and writes (copy/scale 2 arrays, add/triad 3); stream_flops 0, 1, 1, 2 per element."""
     arrays = {"copy": 2, "scale": 2, "add": 3, "triad": 3}
@@ -381,7 +384,7 @@ def test_stream_bytes_and_flops(lab):
             lab.stream_flops(*bad)
 
 
-@pytest.mark.points(3)
+@pytest.mark.points(2)
 def test_arithmetic_intensity(lab):
     """arithmetic_intensity is FLOPs / bytes (0 for a copy, n/6 for a float32 square matmul); errors for bad counts."""
     for f, b in [(0, 8), (1, 12), (2 * 512**3, 3 * 512 * 512 * 4), (10**15, 3), (7.5, 2.5), (3, 1), (1, 0.5)]:
@@ -393,7 +396,7 @@ def test_arithmetic_intensity(lab):
             lab.arithmetic_intensity(*args)
 
 
-@pytest.mark.points(3)
+@pytest.mark.points(2)
 def test_roofline(lab):
     """roofline is min(peak_flops, intensity * bandwidth): the sloped roof below the ridge, the flat one above."""
     peak, bw = 989e12, 4.8e12                     # an H200-like GPU: dense bf16 FLOP/s, bytes/s
@@ -411,7 +414,7 @@ def test_roofline(lab):
             lab.roofline(*args)
 
 
-@pytest.mark.points(3)
+@pytest.mark.points(2)
 def test_ridge_point_and_bound(lab):
     """ridge_point is peak_flops / bandwidth; bound_by says memory below it and compute at or above it."""
     for peak, bw in [(100.0, 10.0), (989e12, 4.8e12), (2e12, 5e10), (1.0, 4.0), (2.0, 0.5), (0.5, 1.0)]:
@@ -428,7 +431,7 @@ def test_ridge_point_and_bound(lab):
             lab.bound_by(*args)
 
 
-@pytest.mark.points(3)
+@pytest.mark.points(2)
 def test_rates(lab):
     """gflops_per_s and gb_per_s divide by the time and by 1e9 (decimal GB, not GiB)."""
     for amount, seconds in [(0, 1.0), (2**30, 1.0), (2 * 4096**3, 0.0123), (12e9, 3.0), (1, 1e-9)]:
@@ -440,10 +443,105 @@ def test_rates(lab):
                 fn(*args)
 
 
-# ---- measurements and reports ----------------------------------------------------------------------------------
+# ---- tiling --------------------------------------------------------------------------------------------------
+
+def exact_product(a, b):
+    """The oracle: torch.matmul in float64, on the CPU."""
+    return a.double().cpu() @ b.double().cpu()
+
+
+@pytest.mark.points(1)
+@pytest.mark.parametrize("case", ["multiples", "ragged", "tile-larger", "empty"])
+def test_tiled_matmul_matches_torch(lab, case):
+    """tiled_matmul equals torch.matmul for sizes that are multiples of the tile, sizes that are not
+    (partial last blocks along every dimension), tiles larger than the matrix, and empty sizes."""
+    shapes = {
+        "multiples": [(64, 64, 64, 32), (96, 32, 64, 32), (16, 16, 16, 16)],
+        "ragged": [(70, 45, 33, 16), (5, 300, 7, 16), (17, 19, 23, 8), (33, 1, 65, 32), (75, 31, 27, 10)],
+        "tile-larger": [(3, 5, 4, 100), (9, 9, 9, 9), (1, 1, 1, 1), (2, 3, 4, 64)],
+        "empty": [(0, 5, 3, 4), (4, 0, 3, 4), (4, 5, 0, 4)],
+    }[case]
+    g = torch.Generator().manual_seed(43)
+    for device in DEVICES_HERE:
+        for m, k, n, tile in shapes:
+            a = torch.randn(m, k, generator=g, dtype=torch.float64)
+            b = torch.randn(k, n, generator=g, dtype=torch.float64)
+            for dtype, tol in [(torch.float64, 1e-12), (torch.float32, 1e-5)]:
+                got = lab.tiled_matmul(a.to(device, dtype), b.to(device, dtype), tile)
+                check(isinstance(got, torch.Tensor) and tuple(got.shape) == (m, n),
+                      f"tiled_matmul of {(m, k)} @ {(k, n)} (tile {tile}) should be ({m}, {n})")
+                check(got.dtype == dtype and got.device.type == device, f"dtype/device kept ({dtype}, {device})")
+                want = exact_product(a.to(dtype), b.to(dtype))
+                assert_close(got.double().cpu(), want, atol=tol * max(1, k), rtol=tol,
+                             what=f"tiled_matmul {(m, k)} @ {(k, n)}, tile {tile}, {dtype} on {device}")
+    check(torch.equal(lab.tiled_matmul(torch.ones(2, 3), torch.ones(3, 4)), torch.full((2, 4), 3.0)),
+          "the default tile works")
 
 
 @pytest.mark.points(4)
+def test_tiled_matmul_accumulates_in_float32(lab):
+    """Half-precision inputs: the partial products are summed in float32 and cast once (a float16
+    running sum drifts by ~0.8 here); float64 inputs are summed in float64."""
+    k = 4096
+    for dtype in (torch.float16, torch.bfloat16):
+        a = torch.ones(2, k, dtype=dtype)
+        b = torch.full((k, 3), 0.01, dtype=dtype)
+        b[:, 1] = 0.003
+        for device in DEVICES_HERE:
+            for tile in (16, 64):
+                got = lab.tiled_matmul(a.to(device), b.to(device), tile)
+                check(got.dtype == dtype, f"{dtype} inputs give a {dtype} result, got {got.dtype}")
+                want = (a.float() @ b.float()).to(dtype)
+                assert_close(got.float().cpu(), want.float(), atol=0.0, rtol=1e-2,
+                             what=f"{dtype} tiled_matmul with k={k}, tile {tile} (summed in float32?)")
+    g = torch.Generator().manual_seed(7)
+    a = 1e8 + torch.rand(3, 512, generator=g, dtype=torch.float64)
+    b = torch.rand(512, 2, generator=g, dtype=torch.float64)
+    assert_close(lab.tiled_matmul(a, b, 32), a @ b, atol=0.0, rtol=1e-13,
+                 what="float64 tiled_matmul of large values (summed in float64?)")
+
+
+@pytest.mark.points(3)
+def test_tiled_matmul_errors(lab):
+    """ValueError for non-2-D inputs, inner sizes that differ, mixed or non-floating dtypes, tile < 1."""
+    x = torch.ones(4, 4)
+    bad = [
+        (torch.ones(4), x, 2), (x, torch.ones(4), 2), (torch.ones(1, 4, 4), x, 2),
+        (torch.ones(4, 3), x, 2), (torch.ones(4, 5), x, 2), (x, torch.ones(4, 4, dtype=torch.float64), 2),
+        (torch.ones(4, 4, dtype=torch.int64), torch.ones(4, 4, dtype=torch.int64), 2),
+        (x, x, 0), (x, x, -3),
+    ]
+    if HAS_CUDA:
+        bad.append((x, x.cuda(), 2))
+    for a, b, tile in bad:
+        with pytest.raises(ValueError):
+            lab.tiled_matmul(a, b, tile)
+
+
+@pytest.mark.points(4)
+def test_tiled_matmul_bytes(lab):
+    """The schedule's traffic: a read ceil(n/t) times, b ceil(m/t) times, the output written once;
+    equal to matmul_bytes once a tile covers the matrix; intensity grows with the tile."""
+    for (m, n, k), tile, dtype in itertools.product([(100, 50, 30), (64, 64, 64), (7, 300, 5), (0, 4, 9), (1, 1, 1)],
+                                                    [1, 16, 32, 1000], [torch.float32, "float16", torch.float64]):
+        want = (m * k * -(-n // tile) + k * n * -(-m // tile) + m * n) * lab.dtype_size(dtype)
+        got = lab.tiled_matmul_bytes(m, n, k, tile, dtype)
+        check(got == want, f"tiled_matmul_bytes({m}, {n}, {k}, tile={tile}, {dtype}) = {got}")
+    check(lab.tiled_matmul_bytes(2, 3, 4, 8) == 4 * (8 + 12 + 6), "the default dtype is float32")
+    check(lab.tiled_matmul_bytes(300, 200, 100, 300) == lab.matmul_bytes(300, 200, 100),
+          "a tile that covers the matrix moves the least traffic")
+    flops = lab.matmul_flops(512, 512, 512)
+    intensities = [flops / lab.tiled_matmul_bytes(512, 512, 512, t) for t in (1, 8, 32, 128, 512)]
+    check(all(x < y for x, y in zip(intensities, intensities[1:])), "bigger tiles, higher intensity")
+    for args in [(-1, 2, 2, 2), (2, -1, 2, 2), (2, 2, -1, 2), (2, 2, 2, 0), (2, 2, 2, -1)]:
+        with pytest.raises(ValueError):
+            lab.tiled_matmul_bytes(*args)
+
+
+# ---- measurements and reports ----------------------------------------------------------------------------------
+
+
+@pytest.mark.points(3)
 def test_measure_matmul(lab):
     """measure_matmul: 2n^3 FLOPs, GFLOP/s from its median, the dtype's name, default warmup 2 and repeats 5."""
     for dtype, name in [(torch.float32, "float32"), (torch.float64, "float64"), ("bfloat16", "bfloat16")]:
@@ -477,7 +575,7 @@ def test_measure_bandwidth(lab):
             lab.measure_bandwidth(kernel, 100)
 
 
-@pytest.mark.points(3)
+@pytest.mark.points(2)
 def test_thread_scaling_rows(lab):
     """thread_scaling: one row per thread count, the count in effect, GFLOP/s, speed-up relative to the first row."""
     calls = lab.workload_calls()
@@ -514,7 +612,7 @@ def test_thread_scaling_restores_threads(lab):
         torch_w.set_num_threads(before)
 
 
-@pytest.mark.points(5)
+@pytest.mark.points(4)
 def test_device_table(lab):
     """device_table: GFLOP/s and speed-up against the cpu row of the same size, rows in the given order."""
     measurements = [
@@ -541,7 +639,7 @@ def test_device_table(lab):
             lab.device_table(bad)
 
 
-@pytest.mark.points(4)
+@pytest.mark.points(3)
 def test_compare_devices(lab):
     """compare_devices: cpu rows first, then each GPU here; sizes in order; errors for bad or unavailable devices."""
     calls = lab.workload_calls()
@@ -614,7 +712,7 @@ def test_format_table_errors(lab):
             lab.format_table(rows, fmt)
 
 
-@pytest.mark.points(4)
+@pytest.mark.points(3)
 def test_write_table(lab):
     """write_table writes Markdown to .md and CSV to .csv (any case), replaces files, returns the path."""
     for path, fmt in [("table.md", "markdown"), ("results.CSV", "csv"), ("out.Md", "markdown")]:
