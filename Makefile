@@ -20,8 +20,8 @@ $(VENV)/.setup-done: pyproject.toml
 	touch $@
 
 example: setup
-	$(AG) batch examples/class --out grades/example
-	@echo "reports: grades/example/<student>/<lab>.json and .html; grades/example/gradebook.csv and summary.html"
+	$(AG) batch examples/class --out grades/example --capstone examples/capstone.csv --participation examples/participation.csv
+	@echo "reports: grades/example/<student>/<lab>.json and .html, quiz-weekNN.json; grades/example/gradebook.csv and summary.html"
 
 test: setup
 	$(PY) -m pytest tests -q --durations=20

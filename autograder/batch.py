@@ -27,7 +27,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograder import grading, report, sandbox
+from autograder import grading, quizzes, report, sandbox
 from autograder import policy as late_policy
 from autograder import similarity
 from autograder.course import Course, Lab
@@ -71,6 +71,7 @@ class Regrade:
 class BatchResult:
     graded: list[dict] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (student key, lab) kept from an earlier run
+    quizzes: list[dict] = field(default_factory=list)  # quiz reports (graded again on every run: cheap, no student code)
     problems: list[str] = field(default_factory=list)
 
 
@@ -348,6 +349,7 @@ def grade_class(
     result = BatchResult()
     lock = threading.Lock()
     subs: list[tuple[Entry, Submission]] = []
+    quiz_cache: dict = {}
     try:
         lab_files = {lab.id: lab.files for lab in course.labs(lab_ids)}
         entries, result.problems = discover(class_path, workdir, lab_files)
@@ -366,6 +368,9 @@ def grade_class(
                 continue
             sub.problems[:0] = entry.problems
             subs.append((entry, sub))
+            graded_quizzes, quiz_problems = quizzes.grade_submission_quizzes(course.root, entry.key, sub.root, out_dir, quiz_cache)
+            result.quizzes.extend(graded_quizzes)
+            result.problems.extend(quiz_problems)
             folders = sub.lab_folders()
             wanted = labs or [course.lab(f) for f in folders if f in course.lab_ids()]
             chosen = regrade is not None and (chosen_keys is None or entry.key in chosen_keys)

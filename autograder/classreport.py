@@ -4,14 +4,12 @@ a gradebook CSV that Canvas imports, and a summary page for the staff."""
 from __future__ import annotations
 
 import base64
-import csv
 import io
 import json
 import statistics
 from collections import defaultdict
 from pathlib import Path
 
-from autograder.course import Course
 from autograder.report import _environment
 
 
@@ -23,31 +21,6 @@ def load_reports(out_dir: Path) -> list[dict]:
         except (OSError, ValueError):
             continue
     return reports
-
-
-def write_gradebook(course: Course, reports: list[dict], path: Path) -> Path:
-    """One row per student, one column per lab, and the total (Canvas's import
-    layout: Student, ID, SIS User ID, SIS Login ID, Section, then assignments)."""
-    lab_ids = sorted({r["lab"]["id"] for r in reports})
-    maxima = {r["lab"]["id"]: r["max_score"] for r in reports}
-    by_student: dict[str, dict] = defaultdict(dict)  # by key: two students may share a name, never a key
-    ids: dict[str, str] = {}
-    names: dict[str, str] = {}
-    for r in reports:
-        by_student[r["student"]][r["lab"]["id"]] = r["score"]
-        ids[r["student"]] = r.get("student_id") or ids.get(r["student"], "")
-        names[r["student"]] = r.get("student_name") or names.get(r["student"], r["student"])
-    headers = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", *[f"{lab} ({maxima[lab]:g})" for lab in lab_ids], "Total"]
-    tmp = path.with_name(f".{path.name}.tmp")
-    with tmp.open("w", newline="", encoding="utf-8") as fh:
-        out = csv.writer(fh)
-        out.writerow(headers)
-        out.writerow(["Points Possible", "", "", "", "", *[f"{maxima[lab]:g}" for lab in lab_ids], f"{sum(maxima.values()):g}"])
-        for student in sorted(by_student):
-            scores = by_student[student]
-            out.writerow([names[student], ids.get(student, ""), "", "", "", *[f"{scores[lab]:g}" if lab in scores else "" for lab in lab_ids], f"{sum(scores.values()):g}"])
-    tmp.replace(path)
-    return path
 
 
 def _histogram_png(scores: list[float], max_score: float, xlabel: str = "score") -> str:
@@ -67,8 +40,10 @@ def _histogram_png(scores: list[float], max_score: float, xlabel: str = "score")
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()
 
 
-def summarize(reports: list[dict], similarity: dict[str, list[dict]] | None = None) -> dict:
-    """Per lab: score statistics, per-test pass rates (hardest first), kernel ratios."""
+def summarize(reports: list[dict], similarity: dict[str, list[dict]] | None = None, book=None, policy=None) -> dict:
+    """Per lab: score statistics, per-test pass rates (hardest first), kernel ratios;
+    with a :class:`autograder.gradebook.Gradebook` and its policy, per quiz
+    statistics and each student's category percentages, final grade and letter."""
     labs: dict[str, list[dict]] = defaultdict(list)
     for r in reports:
         labs[r["lab"]["id"]].append(r)
@@ -119,7 +94,21 @@ def summarize(reports: list[dict], similarity: dict[str, list[dict]] | None = No
     students = defaultdict(float)
     for r in reports:
         students[r["student"]] += r["score"]
-    return {"labs": out, "students": dict(sorted(students.items())), "reports": len(reports)}
+    summary = {"labs": out, "students": dict(sorted(students.items())), "reports": len(reports), "quizzes": [], "grades": None}
+    if book is not None and policy is not None:
+        for quiz, top in book.quizzes.items():
+            scores = [book.quiz_scores[s][quiz] for s in book.students if quiz in book.quiz_scores.get(s, {})]
+            summary["quizzes"].append({"id": quiz, "max_score": top, "n": len(scores), "mean": statistics.mean(scores), "median": statistics.median(scores)})
+        counted = book.counted()
+        summary["grades"] = {
+            "categories": counted,
+            "weights": {c: policy.weights[c] for c in counted},
+            "rows": [
+                {"student": s, **{c: book.percent(s, c) for c in counted}, "final": book.final(s, policy), "letter": policy.letter(book.final(s, policy))}
+                for s in book.students
+            ],
+        }
+    return summary
 
 
 def write_summary(summary: dict, path: Path) -> Path:

@@ -144,10 +144,19 @@ def _policy(course: Course, path: Path | None):
     return load_policy(path, course.lab_ids())
 
 
-def _grade_class(class_path: Path, out_dir: Path, lab_ids: tuple[str, ...], workers: int | None, no_timing: bool, policy_path: Path | None, regrade=None) -> None:
+def _grade_class(
+    class_path: Path,
+    out_dir: Path,
+    lab_ids: tuple[str, ...],
+    workers: int | None,
+    no_timing: bool,
+    policy_path: Path | None,
+    regrade=None,
+    capstone_csv: Path | None = None,
+    participation_csv: Path | None = None,
+) -> None:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from autograder import classreport, similarity
     from autograder.batch import BatchCancelled, grade_class
 
     course = _course()
@@ -180,13 +189,22 @@ def _grade_class(class_path: Path, out_dir: Path, lab_ids: tuple[str, ...], work
                 "it then writes the gradebook and the summary."
             )
             sys.exit(130)
-    reports = classreport.load_reports(out_dir.resolve())
-    gradebook = classreport.write_gradebook(course, reports, out_dir / "gradebook.csv")
-    summary = classreport.write_summary(classreport.summarize(reports, similarity.load(out_dir.resolve())), out_dir / "summary.html")
+    gradebook, summary = _write_class_outputs(course, out_dir, capstone_csv, participation_csv)
     for problem in result.problems:
         console.print(f"[yellow]note:[/] {escape(problem)}")
     kept = "" if regrade else f", kept {len(result.skipped)} unchanged"
-    console.print(f"graded {len(result.graded)}{kept}; {gradebook}, {summary}")
+    quizzes = f", {len(result.quizzes)} quiz answer files" if result.quizzes else ""
+    console.print(f"graded {len(result.graded)}{kept}{quizzes}; {gradebook}, {summary}")
+
+
+def _write_class_outputs(course: Course, out_dir: Path, capstone_csv: Path | None, participation_csv: Path | None) -> tuple[Path, Path]:
+    """The gradebook (labs, quizzes, capstone, participation) and the class summary of an output folder."""
+    from autograder import classreport, gradebook, similarity
+
+    reports = classreport.load_reports(out_dir.resolve())
+    path, book = gradebook.write_gradebook(course.root, reports, out_dir, capstone_csv, participation_csv)
+    summary = classreport.summarize(reports, similarity.load(out_dir.resolve()), book, gradebook.load_policy(course.root))
+    return path, classreport.write_summary(summary, out_dir / "summary.html")
 
 
 CLASS_OPTIONS = [
@@ -195,6 +213,8 @@ CLASS_OPTIONS = [
     click.option("--workers", type=click.IntRange(min=1), default=None, help="Gradings at once, 1 or more (default: number of CPUs)."),
     click.option("--no-timing", is_flag=True, help="Skip kernel timing."),
     click.option("--policy", "policy_path", type=click.Path(path_type=Path), help="Late policy file (default: policy.toml in the course, if any)."),
+    click.option("--capstone", "capstone_csv", type=click.Path(path_type=Path, exists=True, dir_okay=False), help="Staff's capstone scores (CSV: student, one level per rubric criterion) for the gradebook."),
+    click.option("--participation", "participation_csv", type=click.Path(path_type=Path, exists=True, dir_okay=False), help="Participation scores (CSV: student,score from 0 to 100) for the gradebook."),
 ]
 
 
@@ -207,12 +227,16 @@ def _class_options(func):
 @main.command("batch")
 @_class_options
 @click.option("--labs", "lab_ids", multiple=True, help="Grade only these labs (default: every lab folder found).")
-def batch_cmd(class_path: Path, out_dir: Path, lab_ids: tuple[str, ...], workers: int | None, no_timing: bool, policy_path: Path | None) -> None:
+def batch_cmd(
+    class_path: Path, out_dir: Path, lab_ids: tuple[str, ...], workers: int | None, no_timing: bool, policy_path: Path | None,
+    capstone_csv: Path | None, participation_csv: Path | None,
+) -> None:
     """Grade a whole class: a folder of student folders or zips, or a Gradescope or Canvas export.
 
-    Resumable: run it again and only new or changed submissions are graded
-    (the late policy is applied again to all)."""
-    _grade_class(class_path, out_dir, lab_ids, workers, no_timing, policy_path)
+    Each student's quiz answers (quizzes/weekNN.toml in their folder) are
+    graded too. Resumable: run it again and only new or changed submissions
+    are graded (the late policy is applied again to all)."""
+    _grade_class(class_path, out_dir, lab_ids, workers, no_timing, policy_path, None, capstone_csv, participation_csv)
 
 
 @main.command("regrade")
@@ -221,7 +245,8 @@ def batch_cmd(class_path: Path, out_dir: Path, lab_ids: tuple[str, ...], workers
 @click.option("--lab", "lab_ids", multiple=True, help="Only this lab (repeatable; default: all).")
 @click.option("--test", "tests", multiple=True, help="Only this hidden test (an id from the manifest, or a test function's name for all its cases; needs one --lab).")
 def regrade_cmd(
-    class_path: Path, out_dir: Path, workers: int | None, no_timing: bool, policy_path: Path | None, students: tuple[str, ...], lab_ids: tuple[str, ...], tests: tuple[str, ...]
+    class_path: Path, out_dir: Path, workers: int | None, no_timing: bool, policy_path: Path | None, capstone_csv: Path | None, participation_csv: Path | None,
+    students: tuple[str, ...], lab_ids: tuple[str, ...], tests: tuple[str, ...]
 ) -> None:
     """Grade again after a fix, although the submissions did not change: one
     student, one lab, or single tests (their new verdicts replace the old
@@ -238,7 +263,78 @@ def regrade_cmd(
             if not match:
                 raise click.ClickException(f"{lab.manifest_path}: no test {wanted!r} in [tests]")
             selected.extend(m for m in match if m not in selected)
-    _grade_class(class_path, out_dir, lab_ids, workers, no_timing, policy_path, Regrade(tuple(students), tuple(selected)))
+    _grade_class(class_path, out_dir, lab_ids, workers, no_timing, policy_path, Regrade(tuple(students), tuple(selected)), capstone_csv, participation_csv)
+
+
+@main.command("gradebook")
+@click.argument("out_dir", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.option("--capstone", "capstone_csv", type=click.Path(path_type=Path, exists=True, dir_okay=False), help="Staff's capstone scores (CSV: student, one level per rubric criterion).")
+@click.option("--participation", "participation_csv", type=click.Path(path_type=Path, exists=True, dir_okay=False), help="Participation scores (CSV: student,score from 0 to 100).")
+def gradebook_cmd(out_dir: Path, capstone_csv: Path | None, participation_csv: Path | None) -> None:
+    """Rebuild OUT_DIR's gradebook and summary from its reports (labs, quizzes)
+    and the staff's capstone and participation files, with course.toml's
+    weights and letter cut-offs. Grades nothing."""
+    gradebook, summary = _write_class_outputs(_course(), out_dir, capstone_csv, participation_csv)
+    console.print(f"{gradebook}, {summary}")
+
+
+@main.group("quiz")
+def quiz_group() -> None:
+    """Weekly quizzes: list them, show one (with a student's own values), write an answer template, grade an answer file."""
+
+
+@quiz_group.command("list")
+def quiz_list_cmd() -> None:
+    """The course's quizzes: id, week, title, questions, points."""
+    from autograder import quizzes
+
+    for quiz in quizzes.load_quizzes(_course().root, with_keys=False):
+        console.print(f"{quiz.id}  week {quiz.week:2}  {len(quiz.questions)} questions, {quiz.points:g} points  {escape(quiz.title)}")
+
+
+@quiz_group.command("show")
+@click.argument("quiz_id")
+@click.option("--student", help="Your student id as the roster has it: shows the values drawn for you.")
+def quiz_show_cmd(quiz_id: str, student: str | None) -> None:
+    """Print QUIZ_ID (e.g. week05) as Markdown."""
+    from autograder import quizzes
+
+    click.echo(quizzes.render(quizzes.load_quiz(_course().root, _quiz_id(quiz_id), with_keys=False), student))
+
+
+@quiz_group.command("template")
+@click.argument("quiz_id")
+def quiz_template_cmd(quiz_id: str) -> None:
+    """Print an empty answer file for QUIZ_ID (save it as quizzes/weekNN.toml in your submission)."""
+    from autograder import quizzes
+
+    click.echo(quizzes.answer_template(quizzes.load_quiz(_course().root, _quiz_id(quiz_id), with_keys=False)), nl=False)
+
+
+@quiz_group.command("grade")
+@click.argument("answers", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--student", required=True, help="The student's key (their values of drawn questions depend on it).")
+@click.option("--quiz", "quiz_id", help="The quiz (default: from the file name, weekNN.toml).")
+def quiz_grade_cmd(answers: Path, student: str, quiz_id: str | None) -> None:
+    """Grade one answer file against the keys (staff: needs reference/quizzes)."""
+    from autograder import quizzes
+
+    root = _course().root
+    quiz = quizzes.load_quiz(root, _quiz_id(quiz_id or answers.stem))
+    if quiz.keys is None:
+        raise click.ClickException(f"{root / 'reference' / 'quizzes' / (quiz.id + '.toml')}: no keys here (a student bundle has none)")
+    result = quizzes.grade_quiz(quiz, answers, student, root)
+    for problem in result["problems"]:
+        console.print(f"[yellow]note:[/] {escape(problem)}")
+    for q in result["questions"]:
+        console.print(f"{q['id']:24} {q['points']:g}/{q['max_points']:g}  {q['status']}" + (f"  ({escape(q['feedback'])})" if q["feedback"] else ""))
+    console.print(f"{quiz.id}: {result['score']:g}/{result['max_score']:g}")
+
+
+def _quiz_id(text: str) -> str:
+    """``5``, ``week5``, ``week05`` -> ``week05``."""
+    digits = text.lower().removeprefix("week")
+    return f"week{int(digits):02d}" if digits.isdigit() else text
 
 
 @main.command("validate")

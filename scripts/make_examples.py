@@ -5,6 +5,11 @@
 - carol/: a mix: some labs correct, some with one known-wrong variant applied,
   one lab with a function left as the stub.
 
+Each student also answers quizzes (``quizzes/weekNN.toml``): alice every
+question of :data:`QUIZZES` right (her drawn values included), bob week 1
+with a few slips, carol week 2 partly. ``examples/capstone.csv`` and
+``examples/participation.csv`` are the staff's files for the same class.
+
 The class covers the labs carol's mistakes name (:data:`CAROL`), so that
 ``make example`` stays a short demonstration. Run again after changing one
 of them: ``python scripts/make_examples.py`` (``--out DIR``: write the class
@@ -29,6 +34,45 @@ CAROL = {
     "lab09_ngram_lm": ["entropy_natural_log"],
     "lab15_self_attention": ["no_scaling"],
 }
+
+
+QUIZZES = ["week01", "week02"]
+BOB_WEEK01 = {"unicode_length": "a", "zipf": "b", "text_challenges": ["a", "b", "d"], "type_token_ratio": "0.5",
+              "corpus_bytes": "9000 MB", "sentence_boundary": "Full  Stop"}
+CAROL_WEEK02 = {"jaccard": "0.1", "minhash_why": "b", "minhash_bands": 0.48, "html_cleaning": ["a", "b", "c", "e"], "nfkc": "d"}
+
+
+def toml_value(value) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return repr(value)
+
+
+def answer_file(quiz_id: str, answers: dict) -> str:
+    return f"# {quiz_id}\n[answers]\n" + "".join(f"{qid} = {toml_value(v)}\n" for qid, v in answers.items())
+
+
+def right_answers(quiz_id: str, student: str) -> dict:
+    """Every question of the quiz answered right, for ``student``'s drawn values."""
+    import sys
+
+    sys.path.insert(0, str(REPO))
+    from autograder import quizzes
+
+    quiz = quizzes.load_quiz(REPO, quiz_id)
+    out = {}
+    for q in quiz.questions:
+        key = quiz.keys[q.id]
+        if q.type == "numeric" and "function" in key:
+            fn = quizzes._key_function(REPO, key["function"], quiz_id)
+            out[q.id] = round(float(fn(**quizzes.draw_params(quiz_id, q, student))), 6)
+        elif q.type == "short":
+            out[q.id] = {"sentence_boundary": "period", "passive_voice": "past participle"}.get(q.id, "")
+        else:
+            out[q.id] = key["answer"]
+    return out
 
 
 def lab_files(lab: str) -> list[str]:
@@ -56,6 +100,10 @@ def write_alice(out: Path) -> None:
                 info = zipfile.ZipInfo(f"alice/{lab}/{name}", date_time=(2026, 9, 1, 12, 0, 0))
                 info.compress_type = zipfile.ZIP_DEFLATED
                 zf.writestr(info, src.read_bytes())
+        for quiz_id in QUIZZES:
+            info = zipfile.ZipInfo(f"alice/quizzes/{quiz_id}.toml", date_time=(2026, 9, 1, 12, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(info, answer_file(quiz_id, right_answers(quiz_id, "alice")))
 
 
 def write_bob(out: Path) -> None:
@@ -64,6 +112,8 @@ def write_bob(out: Path) -> None:
             dest = out / "bob" / lab / name
             dest.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(REPO / "assignments" / lab / name, dest)
+    (out / "bob" / "quizzes").mkdir()
+    (out / "bob" / "quizzes" / "week01.toml").write_text(answer_file("week01", BOB_WEEK01))
 
 
 def write_carol(out: Path) -> None:
@@ -78,6 +128,8 @@ def write_carol(out: Path) -> None:
                     body = re.sub(r'^"""(.|\n)*?"""\n', "", body, count=1)  # drop the variant's label
                     text += f"\n\n{body.strip()}\n"
             dest.write_text(text)
+    (out / "carol" / "quizzes").mkdir()
+    (out / "carol" / "quizzes" / "week02.toml").write_text(answer_file("week02", CAROL_WEEK02))
 
 
 def write_class(out: Path) -> Path:

@@ -49,12 +49,14 @@ def graded(klass, tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
 def test_batch_grades_everyone_and_writes_the_class_outputs(graded):
     out, proc = graded
     assert scores(out) == SCORES
-    assert "graded 4" in proc.stdout
+    assert "graded 4" in proc.stdout and "4 quiz answer files" in proc.stdout
+    quiz_scores = {p.parent.name + "/" + p.stem: json.loads(p.read_text())["score"] for p in sorted(out.glob("*/quiz-*.json"))}
+    assert quiz_scores == {"alice/quiz-week01": 9, "alice/quiz-week02": 9, "bob/quiz-week01": 4.5, "carol/quiz-week02": 5}
     lines = (out / "gradebook.csv").read_text().splitlines()
     assert lines[:3] == [
-        f"Student,ID,SIS User ID,SIS Login ID,Section,{LAB} (100),Total",
-        "Points Possible,,,,,100,100",
-        "alice,,,,,100,100",
+        f"Student,ID,SIS User ID,SIS Login ID,Section,{LAB} (100),quiz-week01 (9),quiz-week02 (9),Total,Final (%),Letter",
+        "Points Possible,,,,,100,9,9,118,100,",
+        "alice,,,,,100,9,9,118,100.00,A",
     ]
     for student in SCORES:
         assert (out / student / f"{LAB}.html").is_file()
@@ -139,7 +141,7 @@ def test_late_policy_on_a_gradescope_export_and_changing_it_without_regrading(tm
     assert carol["student_name"] == "carol" and carol["student_id"] == "1002"
     assert carol["late"]["days_late"] == 2 and carol["late"]["raw_score"] == 90 and carol["score"] == 70
     assert scores(out)["alice_1001"] == 100 and "late" in json.loads((out / "alice_1001" / f"{LAB}.json").read_text())
-    assert "carol,1002,,,,70,70" in (out / "gradebook.csv").read_text()
+    assert "carol,1002,,,,70,70,70.00,C-" in (out / "gradebook.csv").read_text()
     assert "Late:" in (out / "carol_1002" / f"{LAB}.html").read_text()
     assert "Late submissions" in (out / "summary.html").read_text()
 

@@ -125,10 +125,10 @@ def test_canvas_submission_times_come_from_the_api_list_else_from_files_with_a_n
 def test_two_students_with_one_name_keep_their_own_grades(tmp_path, platform):
     if platform == "canvas":
         export = canvas_export(tmp_path / "export", {"smithjohn_1001_5001_text_stats.py": SOLVED, "smithjohn_1002_5002_text_stats.py": STUB})
-        rows = ["smithjohn,1001,,,,100,100", "smithjohn,1002,,,,0,0"]
+        rows = ["smithjohn,1001,,,,100,100,100.00,A", "smithjohn,1002,,,,0,0,0.00,F"]
     else:
         export = gradescope_export(tmp_path / "export", [("submission_1", "John Smith", "1001"), ("submission_2", "John Smith", "1002")])
-        rows = ["John Smith,1001,,,,100,100", "John Smith,1002,,,,0,0"]
+        rows = ["John Smith,1001,,,,100,100,100.00,A", "John Smith,1002,,,,0,0,0.00,F"]
     out = tmp_path / "grades"
     proc = autograder("batch", str(export), "--out", str(out), "--labs", LAB, "--no-timing", "--workers", "2")
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
