@@ -40,7 +40,7 @@ def _histogram_png(scores: list[float], max_score: float, xlabel: str = "score")
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()
 
 
-def summarize(reports: list[dict], similarity: dict[str, list[dict]] | None = None, book=None, policy=None) -> dict:
+def summarize(reports: list[dict], similarity: dict[str, list[dict]] | None = None, book=None, policy=None, boards: dict | None = None) -> dict:
     """Per lab: score statistics, per-test pass rates (hardest first), kernel ratios;
     with a :class:`autograder.gradebook.Gradebook` and its policy, per quiz
     statistics and each student's category percentages, final grade and letter."""
@@ -75,6 +75,7 @@ def summarize(reports: list[dict], similarity: dict[str, list[dict]] | None = No
                 if ratios
                 else None,
                 "errors": sorted({e for r in rs for e in r.get("errors", [])})[:20],
+                "leaderboard": (boards or {}).get(lab_id, {}),
                 "similar": (similarity or {}).get(lab_id, []),
                 "late": [
                     {"student": r["student"], "days": r["late"]["days_late"], "penalty": r["late"]["penalty"]}

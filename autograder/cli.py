@@ -199,11 +199,13 @@ def _grade_class(
 
 def _write_class_outputs(course: Course, out_dir: Path, capstone_csv: Path | None, participation_csv: Path | None) -> tuple[Path, Path]:
     """The gradebook (labs, quizzes, capstone, participation) and the class summary of an output folder."""
-    from autograder import classreport, gradebook, similarity
+    from autograder import classreport, gradebook, leaderboard, similarity
 
     reports = classreport.load_reports(out_dir.resolve())
     path, book = gradebook.write_gradebook(course.root, reports, out_dir, capstone_csv, participation_csv)
-    summary = classreport.summarize(reports, similarity.load(out_dir.resolve()), book, gradebook.load_policy(course.root))
+    boards = leaderboard.build(reports, leaderboard.salt_for(out_dir))
+    leaderboard.write_public(boards, out_dir / "leaderboards.json")
+    summary = classreport.summarize(reports, similarity.load(out_dir.resolve()), book, gradebook.load_policy(course.root), boards)
     return path, classreport.write_summary(summary, out_dir / "summary.html")
 
 

@@ -18,6 +18,7 @@ INSECURE_ENV = "AUTOGRADER_INSECURE"
 NO_NAMESPACES_ENV = "AUTOGRADER_NO_NAMESPACES"
 KEEP_DEVICE_ENV = "AUTOGRADER_KEEP_DEVICE"
 COLD_START_ENV = "AUTOGRADER_COLD_START"
+PSEUDONYM_SALT_ENV = "AUTOGRADER_PSEUDONYM_SALT"
 
 VARIABLES: dict[str, str] = {
     COURSE_ENV: "The course checkout (the folder holding assignments/ and reference/). "
@@ -39,6 +40,8 @@ VARIABLES: dict[str, str] = {
     "confinement. For comparing the two and for debugging.",
     KEEP_DEVICE_ENV: "1: tensors that left a CUDA device come back onto it when decoded (set by the grader "
     "in GPU workers).",
+    PSEUDONYM_SALT_ENV: "The secret mixed into leaderboard pseudonyms. Default: a random one made once per "
+    "output folder and kept there (.pseudonym-salt); set it to keep pseudonyms across output folders.",
 }
 
 
