@@ -16,7 +16,7 @@ setup: $(VENV)/.setup-done
 $(VENV)/.setup-done: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --disable-pip-version-check "$(TORCH)"
-	$(PY) -m pip install -q --disable-pip-version-check -e ".[dev,otter,module6,module7,module10,module11,module12]"
+	$(PY) -m pip install -q --disable-pip-version-check -e ".[dev,otter,ray,module6,module7,module10,module11,module12]"
 	touch $@
 
 example: setup

@@ -328,6 +328,7 @@ def grade_class(
     progress=None,
     policy: LatePolicy | None = None,
     regrade: Regrade | None = None,
+    ray_address: str | None = None,
 ) -> BatchResult:
     """Grade every (student, lab) of a class; see the module docstring.
 
@@ -339,7 +340,12 @@ def grade_class(
     Ctrl-C (``KeyboardInterrupt``, SIGTERM included once
     ``scratch.install_signal_handlers`` ran) drops the queued gradings, stops
     the running ones within ``grading.STOP_GRACE_S`` seconds, writes no report
-    for them, and raises :class:`BatchCancelled`."""
+    for them, and raises :class:`BatchCancelled`.
+
+    ``ray_address``: run the gradings as tasks on that Ray cluster
+    (``"local"``: one started on this machine) instead of ``workers`` local
+    threads; see :mod:`autograder.raybatch`. Discovery, regrade decisions and
+    every report write stay here."""
     if workers < 1:
         raise ValueError(f"workers must be at least 1, not {workers}")
     out_dir = out_dir.resolve()
@@ -414,6 +420,9 @@ def grade_class(
                 grading.write_report(r, out_dir)
             return r
 
+        if ray_address is not None:
+            _run_on_ray(course, jobs, ray_address, timing, regrade, policy, out_dir, result, progress)
+            return result
         pool = ThreadPoolExecutor(max_workers=workers)
         try:
             futures = [pool.submit(run, job) for job in jobs]
@@ -437,6 +446,43 @@ def grade_class(
             sub.cleanup()
         shutil.rmtree(workdir, ignore_errors=True)
     return result
+
+
+def _run_on_ray(course: Course, jobs: list, address: str, timing: bool, regrade: Regrade | None, policy: LatePolicy | None, out_dir: Path, result: BatchResult, progress) -> None:
+    """The gradings of ``jobs`` as Ray tasks; reports written here, one per job, as results arrive."""
+    from autograder import raybatch
+
+    raybatch.connect(address)
+    tasks = []
+    for job in jobs:
+        entry, sub, lab, folder, old = job
+        tests = tuple(t for t in (regrade.tests if regrade else ()) if t in lab.tests)
+        files, problems = raybatch.read_lab_files(folder, lab.files)
+        tasks.append((job, raybatch.RayJob(str(course.root), lab.id, entry.key, files, (*sub.problems, *problems), timing and not tests, tests if old else ())))
+    labs = {lab.id: lab for _, _, lab, _, _ in jobs}
+
+    def needs_gpu(task: raybatch.RayJob) -> bool:
+        lab = labs[task.lab_id]
+        return task.timing and lab.gpu and bool(lab.kernels)
+
+    def on_result(job, r: dict) -> None:
+        entry, _, lab, _, old = job
+        if old is not None:
+            r = _merge_regrade(lab, old, r, tuple(t for t in (regrade.tests if regrade else ()) if t in lab.tests))
+        _stamp(r, entry, policy)
+        grading.write_report(r, out_dir)
+        result.graded.append(r)
+        if progress is not None:
+            progress.advance(r)
+
+    def on_failure(job, why: str) -> dict:
+        entry, _, lab, _, _ = job
+        return report.refused(lab, entry.key, [f"the grading failed on every try on the Ray cluster: {why}"])
+
+    try:
+        raybatch.run(tasks, needs_gpu, on_result, on_failure)
+    except KeyboardInterrupt:
+        raise BatchCancelled(len(result.graded), len(jobs) - len(result.graded)) from None
 
 
 def _stamp(r: dict, entry: Entry, policy: LatePolicy | None) -> dict:

@@ -154,6 +154,8 @@ def _grade_class(
     regrade=None,
     capstone_csv: Path | None = None,
     participation_csv: Path | None = None,
+    backend: str = "local",
+    ray_address: str | None = None,
 ) -> None:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -163,6 +165,14 @@ def _grade_class(
     if lab_ids:
         course.labs(list(lab_ids))  # unknown labs and bad manifests stop here, before any grading
     policy = _policy(course, policy_path)
+    if backend == "ray":
+        try:
+            import ray  # noqa: F401
+        except ImportError:
+            raise click.ClickException("--backend ray needs Ray: pip install -e '.[ray]'") from None
+        ray_address = ray_address or "auto"
+    elif ray_address:
+        raise click.ClickException("--address goes with --backend ray")
 
     class Bar:
         def __init__(self, progress: Progress) -> None:
@@ -179,7 +189,8 @@ def _grade_class(
     with Progress(*columns, console=console, transient=not console.is_terminal) as progress:
         try:
             result = grade_class(
-                course, class_path, out_dir, list(lab_ids), workers or os.cpu_count() or 1, not no_timing, Bar(progress), policy=policy, regrade=regrade
+                course, class_path, out_dir, list(lab_ids), workers or os.cpu_count() or 1, not no_timing, Bar(progress), policy=policy, regrade=regrade,
+                ray_address=ray_address if backend == "ray" else None,
             )
         except BatchCancelled as exc:
             progress.stop()
@@ -217,6 +228,8 @@ CLASS_OPTIONS = [
     click.option("--policy", "policy_path", type=click.Path(path_type=Path), help="Late policy file (default: policy.toml in the course, if any)."),
     click.option("--capstone", "capstone_csv", type=click.Path(path_type=Path, exists=True, dir_okay=False), help="Staff's capstone scores (CSV: student, one level per rubric criterion) for the gradebook."),
     click.option("--participation", "participation_csv", type=click.Path(path_type=Path, exists=True, dir_okay=False), help="Participation scores (CSV: student,score from 0 to 100) for the gradebook."),
+    click.option("--backend", type=click.Choice(["local", "ray"]), default="local", show_default=True, help="Where gradings run: local threads, or tasks on a Ray cluster (the [ray] extra)."),
+    click.option("--address", "ray_address", default=None, help="With --backend ray: the cluster (host:port of `ray start --head`; 'local' starts one here). Default: auto."),
 ]
 
 
@@ -231,14 +244,14 @@ def _class_options(func):
 @click.option("--labs", "lab_ids", multiple=True, help="Grade only these labs (default: every lab folder found).")
 def batch_cmd(
     class_path: Path, out_dir: Path, lab_ids: tuple[str, ...], workers: int | None, no_timing: bool, policy_path: Path | None,
-    capstone_csv: Path | None, participation_csv: Path | None,
+    capstone_csv: Path | None, participation_csv: Path | None, backend: str, ray_address: str | None,
 ) -> None:
     """Grade a whole class: a folder of student folders or zips, or a Gradescope or Canvas export.
 
     Each student's quiz answers (quizzes/weekNN.toml in their folder) are
     graded too. Resumable: run it again and only new or changed submissions
     are graded (the late policy is applied again to all)."""
-    _grade_class(class_path, out_dir, lab_ids, workers, no_timing, policy_path, None, capstone_csv, participation_csv)
+    _grade_class(class_path, out_dir, lab_ids, workers, no_timing, policy_path, None, capstone_csv, participation_csv, backend, ray_address)
 
 
 @main.command("regrade")
@@ -248,7 +261,7 @@ def batch_cmd(
 @click.option("--test", "tests", multiple=True, help="Only this hidden test (an id from the manifest, or a test function's name for all its cases; needs one --lab).")
 def regrade_cmd(
     class_path: Path, out_dir: Path, workers: int | None, no_timing: bool, policy_path: Path | None, capstone_csv: Path | None, participation_csv: Path | None,
-    students: tuple[str, ...], lab_ids: tuple[str, ...], tests: tuple[str, ...]
+    backend: str, ray_address: str | None, students: tuple[str, ...], lab_ids: tuple[str, ...], tests: tuple[str, ...]
 ) -> None:
     """Grade again after a fix, although the submissions did not change: one
     student, one lab, or single tests (their new verdicts replace the old
@@ -265,7 +278,7 @@ def regrade_cmd(
             if not match:
                 raise click.ClickException(f"{lab.manifest_path}: no test {wanted!r} in [tests]")
             selected.extend(m for m in match if m not in selected)
-    _grade_class(class_path, out_dir, lab_ids, workers, no_timing, policy_path, Regrade(tuple(students), tuple(selected)), capstone_csv, participation_csv)
+    _grade_class(class_path, out_dir, lab_ids, workers, no_timing, policy_path, Regrade(tuple(students), tuple(selected)), capstone_csv, participation_csv, backend, ray_address)
 
 
 @main.command("gradebook")
