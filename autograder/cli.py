@@ -300,10 +300,11 @@ def quiz_group() -> None:
 
 @quiz_group.command("list")
 def quiz_list_cmd() -> None:
-    """The course's quizzes: id, week, title, questions, points."""
+    """The course's quizzes: id, week, title, questions, points (and, where the
+    keys are present, every key checked against its question)."""
     from autograder import quizzes
 
-    for quiz in quizzes.load_quizzes(_course().root, with_keys=False):
+    for quiz in quizzes.load_quizzes(_course().root):
         console.print(f"{quiz.id}  week {quiz.week:2}  {len(quiz.questions)} questions, {quiz.points:g} points  {escape(quiz.title)}")
 
 
