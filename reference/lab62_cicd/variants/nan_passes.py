@@ -1,0 +1,3 @@
+"""Comparisons written as 'not worse than' let NaN pass every gate."""
+
+_AT_LEAST_AS_GOOD = {"higher": lambda value, limit: not value < limit, "lower": lambda value, limit: not value > limit}
