@@ -108,12 +108,15 @@ def changed_scopes(lab: Lab, variant: Path) -> set[str] | None:
             return False
         return True  # a new name: nothing of the reference uses it
 
+    reference_classes = {n.name: n for n in ast.parse((lab.solution_dir / target).read_text(encoding="utf-8")).body if isinstance(n, ast.ClassDef)}
     for node in ast.parse(variant.read_text(encoding="utf-8")).body:
         if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
             continue  # the docstring
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             if node.decorator_list and isinstance(node, ast.ClassDef):
                 return EVERY_TEST
+            if isinstance(node, ast.ClassDef) and node.name in reference_classes and _class_shell(node) != _class_shell(reference_classes[node.name]):
+                return EVERY_TEST  # bases or class-level fields changed (a pydantic bound): no method scope bounds that
             if not rebind(node.name):
                 return EVERY_TEST
             continue
@@ -131,6 +134,13 @@ def changed_scopes(lab: Lab, variant: Path) -> set[str] | None:
             continue
         return EVERY_TEST
     return changed
+
+
+def _class_shell(node: ast.ClassDef) -> str:
+    """A class without its methods and docstring: bases, keywords and class-level statements."""
+    body = [b for b in node.body if not isinstance(b, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Pass))
+            and not (isinstance(b, ast.Expr) and isinstance(b.value, ast.Constant))]
+    return ast.dump(ast.Module(body=[*node.bases, *node.keywords, *body], type_ignores=[]), annotate_fields=False)
 
 
 def _is_class_attribute(target: ast.expr, ref: _Definitions) -> bool:

@@ -405,13 +405,16 @@ class Box:
         ("def _size(self):\n    return 0\n\nBox.size = _size\n", {"toy.py:20:size"}),
         ("Box.__eq__ = lambda a, b: True\n", {"toy.py:17:__init__", "toy.py:20:size"}),
         ("class Box:\n    pass\n", {"toy.py:17:__init__", "toy.py:20:size"}),
+        ('class Box:\n    """another docstring"""\n    def size(self):\n        return 0\n', {"toy.py:17:__init__", "toy.py:20:size"}),
+        ("class Box:\n    limit: int = 3\n", None),
+        ("class Box(dict):\n    pass\n", None),
         ("def brand_new():\n    return 1\n", set()),
         ("LIMIT = 4\n", None),
         ("import numpy as math\n", None),
         ("helper(1)\n", None),
         ("for _ in range(2):\n    pass\n", None),
     ],
-    ids=["function", "new names and a decorated function", "method assigned", "attribute added to a class", "class redefined", "only new names", "constant rebound", "import rebinds a name", "code at import", "a loop at import"],
+    ids=["function", "new names and a decorated function", "method assigned", "attribute added to a class", "class redefined", "class redefined with its methods", "class-level field changed", "base class changed", "only new names", "constant rebound", "import rebinds a name", "code at import", "a loop at import"],
 )
 def test_changed_scopes_name_what_a_variant_rebinds(toy_course, variant, expected):
     """Scopes are the tracer's `file:first_line:name` (a decorated function starts at its decorator);
