@@ -1,0 +1,3 @@
+"""Only backtick fences are recognised: ~~~ blocks are missed."""
+
+_OPENING = re.compile(r"( {0,3})(`{3,})(.*)")
