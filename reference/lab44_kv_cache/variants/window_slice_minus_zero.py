@@ -1,0 +1,17 @@
+"""Keeps keys[:, :, -(W - 1):]: for W = 1 the slice -0: keeps everything instead of nothing."""
+
+def update(self, layer: int, keys: torch.Tensor, values: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    self._check_layer(layer)
+    if keys.dim() != 4 or keys.shape != values.shape:
+        raise ValueError("keys and values must be (batch, n_head, new, head_dim) tensors of one shape")
+    self._seen[layer] += keys.shape[2]
+    if self._keys[layer] is not None:
+        keys = torch.cat((self._keys[layer], keys), dim=2)
+        values = torch.cat((self._values[layer], values), dim=2)
+    if self.window is None:
+        self._keys[layer], self._values[layer] = keys, values
+    else:
+        self._keys[layer], self._values[layer] = keys[:, :, -(self.window - 1):], values[:, :, -(self.window - 1):]
+    return keys, values
+
+KVCache.update = update
