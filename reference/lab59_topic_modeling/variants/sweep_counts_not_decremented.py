@@ -1,0 +1,23 @@
+"""gibbs_sweep draws each token's topic from counts that still include the token, then moves it."""
+
+
+def gibbs_sweep(docs, state, alpha, beta, rng=None):
+    generator = _rng(rng)
+    n_dk = np.array(state["n_dk"], dtype=np.int64)
+    n_kw = np.array(state["n_kw"], dtype=np.int64)
+    n_topics, n_words = n_kw.shape
+    docs = _docs(docs, n_words)
+    alpha = _alpha(alpha, n_topics)
+    beta = _positive(beta, "beta")
+    topics = [np.array(zd, dtype=np.int64) for zd in state["z"]]
+    for d, doc in enumerate(docs):
+        for i, w in enumerate(doc.tolist()):
+            old = topics[d][i]
+            p = (n_dk[d] + alpha) * (n_kw[:, w] + beta) / (n_kw.sum(axis=1) + n_words * beta)
+            new = int(generator.choice(n_topics, p=p / p.sum()))
+            n_dk[d, old] -= 1
+            n_kw[old, w] -= 1
+            n_dk[d, new] += 1
+            n_kw[new, w] += 1
+            topics[d][i] = new
+    return {"z": topics, "n_dk": n_dk, "n_kw": n_kw, "n_k": n_kw.sum(axis=1)}

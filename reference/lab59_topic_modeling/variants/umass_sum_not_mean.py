@@ -1,0 +1,8 @@
+"""umass_coherence sums over the word pairs instead of averaging."""
+
+
+def umass_coherence(top_words, doc_word, eps=1.0):
+    eps = _positive(eps, "eps")
+    df, co, _ = _cooccurrence(top_words, doc_word)
+    m_idx, l_idx = np.tril_indices(len(df), k=-1)
+    return float(np.sum(np.log((co[m_idx, l_idx] + eps) / df[l_idx])))
