@@ -41,7 +41,9 @@ def test_example_class_scores(student, tmp_path):
 def test_validate_every_lab():
     """`autograder validate`: reference 100 % (kernels timed), stub 0, public tests, variants."""
     proc = run("validate", "--jobs", str(os.cpu_count() or 2))
-    assert proc.returncode == 0, proc.stdout[-6000:] + proc.stderr[-2000:]
+    lines = proc.stdout.splitlines()
+    failed = [line for i, line in enumerate(lines) if "│ FAIL" in line or (i and "│ FAIL" in lines[i - 1] and line.startswith("│ "))]
+    assert proc.returncode == 0, "\n".join(failed[:60]) + "\n...\n" + proc.stdout[-3000:] + proc.stderr[-2000:]
     assert " 0 failed" in proc.stdout
 
 
