@@ -312,7 +312,7 @@ def test_dropout_off_in_eval(lab):
 
 @pytest.mark.points(5)
 def test_layer_merge_unmerge(lab):
-    """merge adds scaling * B A to the base weight (same output to 1e-6), twice is a no-op; unmerge restores it."""
+    """merge adds scaling * B A to the base weight (same output to float32 rounding), twice is a no-op; unmerge restores it."""
     g = torch.Generator().manual_seed(21)
     state = {"base.weight": torch.randn(9, 7, generator=g), "base.bias": torch.randn(9, generator=g),
              "lora_A": torch.randn(3, 7, generator=g), "lora_B": torch.randn(9, 3, generator=g)}
@@ -329,14 +329,14 @@ def test_layer_merge_unmerge(lab):
     assert_close(s["base.weight"], merged_w, **TIGHT, what="the merged weight W + scaling * B @ A")
     assert_close(s["base.bias"], state["base.bias"], atol=0, rtol=0, what="the bias after merge (unchanged)")
     assert_close(s["lora_A"], state["lora_A"], atol=0, rtol=0, what="lora_A after merge (kept)")
-    assert_close(layer(x), before, **TIGHT, what="the merged layer's output (it should equal the unmerged one)")
+    assert_close(layer(x), before, atol=1e-5, rtol=1e-5, what="the merged layer's output (it should equal the unmerged one)")
     check(layer.merge() is False, "merge() on a merged layer should return False and do nothing")
     assert_close(snapshot(layer)["base.weight"], merged_w, **TIGHT, what="the weight after a second merge() (unchanged)")
-    assert_close(layer(x), before, **TIGHT, what="the output after a second merge()")
+    assert_close(layer(x), before, atol=1e-5, rtol=1e-5, what="the output after a second merge()")
     check(layer.unmerge() is True, "unmerge() should return True when it unmerges")
     check(layer.merged is False, "merged should be False after unmerge()")
     assert_close(snapshot(layer)["base.weight"], state["base.weight"], **TIGHT, what="the base weight after unmerge (restored)")
-    assert_close(layer(x), before, **TIGHT, what="the output after unmerge")
+    assert_close(layer(x), before, atol=1e-5, rtol=1e-5, what="the output after unmerge")
     check(layer.unmerge() is False, "unmerge() on an unmerged layer should return False and do nothing")
     assert_close(snapshot(layer)["base.weight"], state["base.weight"], **TIGHT, what="the weight after a second unmerge()")
 
