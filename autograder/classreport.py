@@ -13,9 +13,10 @@ from pathlib import Path
 from autograder.report import _environment
 
 
-def load_reports(out_dir: Path) -> list[dict]:
+def load_reports(out_dir: Path, pattern: str = "*/lab*.json") -> list[dict]:
+    """The reports under ``out_dir`` matching ``pattern`` (lab reports by default); unreadable ones are skipped."""
     reports = []
-    for path in sorted(out_dir.glob("*/lab*.json")):
+    for path in sorted(out_dir.glob(pattern)):
         try:
             reports.append(json.loads(path.read_text()))
         except (OSError, ValueError):

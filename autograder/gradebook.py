@@ -21,10 +21,10 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from autograder.classreport import load_reports
 from autograder.course import CourseError, load_toml
 
 CATEGORIES = ("labs", "quizzes", "capstone", "participation")
@@ -189,13 +189,7 @@ class Gradebook:
 
 
 def load_quiz_reports(out_dir: Path) -> list[dict]:
-    reports = []
-    for path in sorted(out_dir.glob("*/quiz-week*.json")):
-        try:
-            reports.append(json.loads(path.read_text()))
-        except (OSError, ValueError):
-            continue
-    return reports
+    return load_reports(out_dir, "*/quiz-week*.json")
 
 
 def build(lab_reports: list[dict], quiz_reports: list[dict]) -> Gradebook:

@@ -17,11 +17,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import secrets
 from pathlib import Path
 
-from autograder import settings
+from autograder import grading, settings
 
 FAST_FLAG = 0.2
 SALT_FILE = ".pseudonym-salt"
@@ -44,9 +43,7 @@ def salt_for(out_dir: Path) -> str:
         return path.read_text().strip()
     except OSError:
         salt = secrets.token_hex(16)
-        tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-        tmp.write_text(salt)
-        os.replace(tmp, path)
+        grading._atomic_write(path, salt)
         return salt
 
 
@@ -84,7 +81,5 @@ def write_public(boards: dict[str, dict[str, list[dict]]], path: Path) -> Path:
     """The boards with pseudonyms only (no student keys, no flags): safe to publish."""
     public = {lab: {k: [{"rank": r["rank"], "pseudonym": r["pseudonym"], "ratio": round(r["ratio"], 4)} for r in rows] for k, rows in kernels.items()}
               for lab, kernels in boards.items()}
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    tmp.write_text(json.dumps(public, indent=2) + "\n")
-    os.replace(tmp, path)
+    grading._atomic_write(path, json.dumps(public, indent=2) + "\n")
     return path
