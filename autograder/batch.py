@@ -66,6 +66,10 @@ class Regrade:
     students: tuple[str, ...] = ()  # empty: every student; else keys, names or ids that name one student each
     tests: tuple[str, ...] = ()  # empty: the whole lab; else only these test ids (merged into the old report)
 
+    def tests_of(self, lab: Lab) -> tuple[str, ...]:
+        """The regraded tests that ``lab`` has (empty: the whole lab)."""
+        return tuple(t for t in self.tests if t in lab.tests)
+
 
 @dataclass
 class BatchResult:
@@ -403,7 +407,7 @@ def grade_class(
         def run(job: tuple[Entry, Submission, Lab, Path | None, dict | None]) -> dict | None:
             entry, sub, lab, folder, old = job
             cpu = cpus.get()
-            tests = tuple(t for t in (regrade.tests if regrade else ()) if t in lab.tests)
+            tests = regrade.tests_of(lab) if regrade else ()
             try:
                 options = grading.GradeOptions(timing=timing and not tests, cpu=cpu, select=tests if old else ())
                 r = grading.run_lab(course, lab, folder, entry.key, options, hide, problems=sub.problems)
@@ -456,7 +460,7 @@ def _run_on_ray(course: Course, jobs: list, address: str, timing: bool, regrade:
     tasks = []
     for job in jobs:
         entry, sub, lab, folder, old = job
-        tests = tuple(t for t in (regrade.tests if regrade else ()) if t in lab.tests)
+        tests = regrade.tests_of(lab) if regrade else ()
         files, problems = raybatch.read_lab_files(folder, lab.files)
         tasks.append((job, raybatch.RayJob(str(course.root), lab.id, entry.key, files, (*sub.problems, *problems), timing and not tests, tests if old else ())))
     labs = {lab.id: lab for _, _, lab, _, _ in jobs}
@@ -468,7 +472,7 @@ def _run_on_ray(course: Course, jobs: list, address: str, timing: bool, regrade:
     def on_result(job, r: dict) -> None:
         entry, _, lab, _, old = job
         if old is not None:
-            r = _merge_regrade(lab, old, r, tuple(t for t in (regrade.tests if regrade else ()) if t in lab.tests))
+            r = _merge_regrade(lab, old, r, regrade.tests_of(lab) if regrade else ())
         _stamp(r, entry, policy)
         grading.write_report(r, out_dir)
         result.graded.append(r)

@@ -230,14 +230,16 @@ def write_report(result: dict, out_dir: Path) -> tuple[Path, Path]:
     log = result.pop("_instructor_log", "")
     json_path = folder / f"{result['lab']['id']}.json"
     html_path = folder / f"{result['lab']['id']}.html"
-    _atomic_write(json_path, json.dumps(result, indent=2))
-    _atomic_write(html_path, report.render_html(result))
+    atomic_write(json_path, json.dumps(result, indent=2))
+    atomic_write(html_path, report.render_html(result))
     if log:
-        _atomic_write(folder / f"{result['lab']['id']}.staff.log", log)
+        atomic_write(folder / f"{result['lab']['id']}.staff.log", log)
     return json_path, html_path
 
 
-def _atomic_write(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
+def atomic_write(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` so that a reader sees the old file or the new
+    one, never a part (a temporary file beside it, then a rename)."""
+    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}-{threading.get_ident()}")
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)

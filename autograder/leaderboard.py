@@ -43,7 +43,7 @@ def salt_for(out_dir: Path) -> str:
         return path.read_text().strip()
     except OSError:
         salt = secrets.token_hex(16)
-        grading._atomic_write(path, salt)
+        grading.atomic_write(path, salt)
         return salt
 
 
@@ -81,5 +81,5 @@ def write_public(boards: dict[str, dict[str, list[dict]]], path: Path) -> Path:
     """The boards with pseudonyms only (no student keys, no flags): safe to publish."""
     public = {lab: {k: [{"rank": r["rank"], "pseudonym": r["pseudonym"], "ratio": round(r["ratio"], 4)} for r in rows] for k, rows in kernels.items()}
               for lab, kernels in boards.items()}
-    grading._atomic_write(path, json.dumps(public, indent=2) + "\n")
+    grading.atomic_write(path, json.dumps(public, indent=2) + "\n")
     return path

@@ -395,6 +395,6 @@ def grade_submission_quizzes(root: Path, student: str, folder: Path, out_dir: Pa
         result = grade_quiz(quiz, path, student, root)
         target = out_dir / report.safe_name(student)
         target.mkdir(parents=True, exist_ok=True)
-        grading._atomic_write(target / f"quiz-{quiz.id}.json", json.dumps(result, indent=2))
+        grading.atomic_write(target / f"quiz-{quiz.id}.json", json.dumps(result, indent=2))
         reports.append(result)
     return reports, problems

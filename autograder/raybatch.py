@@ -28,7 +28,6 @@ from __future__ import annotations
 import atexit
 import contextlib
 import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,11 +52,13 @@ class RayJob:
 
 def read_lab_files(folder: Path | None, wanted: list[str]) -> tuple[dict[str, bytes] | None, list[str]]:
     """The files a grading would copy from ``folder`` (as bytes) and the problems found, checked as locally."""
+    from autograder import sandbox
     from autograder.submission import collect_lab_files
 
     if folder is None:
         return None, []
-    staged = Path(tempfile.mkdtemp(prefix="ray-files-"))
+    # staged in the command's scratch session (removed with it if the driver is killed)
+    staged = sandbox.private_dir("ray-files-")
     try:
         copied, problems = collect_lab_files(folder, wanted, staged)
         return {name: (staged / name).read_bytes() for name in copied}, problems

@@ -9,12 +9,16 @@ every known-wrong variant loses points. A variant is graded on the hidden
 tests that, on the reference, call a function it rebinds (the reference's
 trace, :mod:`autograder.variants`): the other tests would give the
 reference's verdicts; they run cheapest first and the grading stops at the
-first that fails (``--full``: every point the variant loses). The two
+first that fails (``--full``: every point the variant loses). The test
+that caught each variant last time (``reference/LAB/caught_by.json``, kept
+current by validate and committed with the lab) runs first: an ordering
+hint only, so a stale entry costs time, never a verdict. The two
 collections of tests outside grading (points markers, public tests) run in
-children forked from the thread's zygote. Gradings run in parallel; the reference of a lab with
-timed kernels, and the variants that lose only on timing
-(``timed_variants``), are graded last, one at a time, so that timing is not
-disturbed by the other jobs.
+children forked from the thread's zygote. Gradings run in parallel; the
+timing sessions (the reference's kernels, and the variants that lose only on
+timing, ``timed_variants``) are graded last, one at a time, so that timing
+is not disturbed by the other jobs, and run only the tests their kernels
+require: the reference's other tests run untimed, in parallel.
 """
 
 from __future__ import annotations
@@ -403,14 +407,54 @@ class _TraceOnce:
             return self.trace
 
 
-def variant_tests(lab: Lab, variant: Path, trace) -> tuple[str, ...] | None:
+def variant_tests(lab: Lab, variant: Path, trace, caught_by: str | None = None) -> tuple[str, ...] | None:
     """The hidden tests that can notice ``variant`` (those that call, on the
-    reference, a function it rebinds), cheapest first: ``None`` for every test."""
+    reference, a function it rebinds), cheapest first, except ``caught_by`` (the
+    test that caught it last time), which goes first: ``None`` for every test."""
     scopes = changed_scopes(lab, variant)
     if scopes is None or trace is None:
         return None
     chosen = {t for scope in scopes for t in trace.tests_for(scope)}
-    return tuple(sorted((t for t in lab.tests if t in chosen), key=lambda t: trace.durations.get(t, 0.0)))
+    return tuple(sorted((t for t in lab.tests if t in chosen), key=lambda t: (t != caught_by, trace.durations.get(t, 0.0))))
+
+
+CAUGHT_BY_NAME = "caught_by.json"
+
+
+class CaughtBy:
+    """``reference/LAB/caught_by.json``: for each known-wrong variant, the hidden
+    test that first failed on it. validate tries that test first (most variants
+    then stop after one test) and rewrites the file when a catch changes."""
+
+    ABOUT = "autograder validate: the hidden test that first caught each known-wrong variant; tried first next time (an ordering hint, never a verdict)"
+
+    def __init__(self, lab: Lab) -> None:
+        self.path = lab.reference_dir / CAUGHT_BY_NAME
+        self.lock = threading.Lock()
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8")).get("caught_by", {})
+            self.known = {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+        except (OSError, ValueError, AttributeError):
+            self.known = {}
+        self.seen = dict(self.known)
+
+    def get(self, variant: str) -> str | None:
+        return self.known.get(variant)
+
+    def record(self, variant: str, test: str) -> None:
+        with self.lock:
+            self.seen[variant] = test
+
+    def save(self, variants: list[str]) -> None:
+        """Write the catches of the variants that exist, if they changed; a
+        folder that cannot be written keeps its old hints."""
+        current = {v: self.seen[v] for v in sorted(variants) if v in self.seen}
+        if current == self.known:
+            return
+        try:
+            grading.atomic_write(self.path, json.dumps({"about": self.ABOUT, "caught_by": current}, indent=1) + "\n")
+        except OSError:
+            pass
 
 
 def _public_tests(lab: Lab) -> Check:
@@ -434,24 +478,40 @@ def _jobs_for(course: Course, lab: Lab, timing: bool, reuse_reference: bool = Tr
     its grading stops at its first failing test, which proves it loses points."""
     tests_max = sum(lab.tests.values())
 
-    def reference_check(with_timing: bool) -> Callable[[], Check]:
-        def run() -> Check:
-            start = time.monotonic()
-            r = _grade(course, lab, lab.solution_dir, "reference", with_timing)
-            expected = lab.points if with_timing else tests_max
-            retried = ""
-            tests_ok = all(t["status"] == "passed" for t in r["tests"])
-            if with_timing and tests_ok and r["score"] < expected:
-                # timing is statistical (autograder bench measures how often the reference
-                # earns full marks against itself): one more session decides
-                r = _grade(course, lab, lab.solution_dir, "reference", with_timing)
-                retried = " (timing retried once)"
-            failed = [t["name"] for t in r["tests"] if t["status"] != "passed"]
-            slow = [f"{k['name']}: {k.get('message', '')}" for k in r["kernels"] if with_timing and k["points"] < k["max_points"]]
-            detail = f"{r['score']:g}/{expected:g}{retried}" + (f"; failed {failed[:3]}" if failed else "") + (f"; {slow}" if slow else "") + "".join(f"; {e}" for e in r["errors"])
-            return Check(lab.id, "reference scores full marks", abs(r["score"] - expected) < 1e-9, detail, time.monotonic() - start)
+    # a timing session runs only the tests its kernels require (a kernel is timed
+    # only once they pass); the reference's other tests run untimed, in parallel
+    required = tuple(t for t in lab.tests if any(t in k.requires for k in lab.kernels))
 
-        return run
+    def reference_check() -> Check:
+        start = time.monotonic()
+        r = _grade(course, lab, lab.solution_dir, "reference", False)
+        failed = [t["name"] for t in r["tests"] if t["status"] != "passed"]
+        detail = f"{r['score']:g}/{tests_max:g}" + (f"; failed {failed[:3]}" if failed else "") + "".join(f"; {e}" for e in r["errors"])
+        return Check(lab.id, "reference scores full marks", abs(r["score"] - tests_max) < 1e-9, detail, time.monotonic() - start)
+
+    def reference_timing_check() -> Check:
+        start = time.monotonic()
+        name = "reference earns the kernels' points"
+
+        def session() -> tuple[dict, list[dict], bool]:
+            r = _grade(course, lab, lab.solution_dir, "reference", True, required)
+            tests_ok = all(t["status"] == "passed" for t in r["tests"] if t["name"] in required)
+            slow = [k for k in r["kernels"] if k["points"] < k["max_points"]]
+            return r, slow, tests_ok
+
+        r, slow, tests_ok = session()
+        retried = ""
+        if tests_ok and slow:
+            # timing is statistical (autograder bench measures how often the reference
+            # earns full marks against itself): one more session decides
+            r, slow, tests_ok = session()
+            retried = " (timing retried once)"
+        earned = sum(k["points"] for k in r["kernels"])
+        kernels_max = sum(k.points for k in lab.kernels)
+        ratios = ", ".join(f"{k['name']} {k['ratio']:.2f}x" for k in r["kernels"] if k.get("ratio"))
+        detail = f"{earned:g}/{kernels_max:g}{retried}" + (f" ({ratios})" if ratios else "") + ("" if tests_ok else "; a required test failed")
+        detail += "".join(f"; {k['name']}: {k.get('message', '')}" for k in slow) + "".join(f"; {e}" for e in r["errors"])
+        return Check(lab.id, name, tests_ok and not slow and abs(earned - kernels_max) < 1e-9, detail, time.monotonic() - start)
 
     def stub_check() -> Check:
         start = time.monotonic()
@@ -461,6 +521,7 @@ def _jobs_for(course: Course, lab: Lab, timing: bool, reuse_reference: bool = Tr
         return Check(lab.id, "stub scores zero", r["score"] == 0, detail, time.monotonic() - start)
 
     traced = _TraceOnce(lab)
+    caught = CaughtBy(lab)
 
     def grade_variant(variant: Path, with_timing: bool, select: tuple[str, ...] = (), first_failure: bool = False) -> dict:
         folder = variant_folder(lab, variant)
@@ -474,12 +535,16 @@ def _jobs_for(course: Course, lab: Lab, timing: bool, reuse_reference: bool = Tr
             start = time.monotonic()
             # only the tests that reach what the variant changes: the others would
             # give the reference's verdicts, which the reference check establishes
-            select = variant_tests(lab, variant, traced.get()) if reuse_reference else None
+            select = variant_tests(lab, variant, traced.get(), caught.get(variant.stem)) if reuse_reference else None
             if select == ():
                 return Check(lab.id, f"variant {variant.stem} loses points", False, "no hidden test calls what it changes", time.monotonic() - start)
             r = grade_variant(variant, False, select or (), first_failure=not full)
             chosen = [t for t in r["tests"] if select is None or t["name"] in select]
             ran = [t for t in chosen if t.get("kind") != "not run"]
+            if select is not None:  # the report lists tests in collection order; they ran in select's
+                ran.sort(key=lambda t: select.index(t["name"]))
+            if any(t["status"] != "passed" for t in ran):
+                caught.record(variant.stem, next(t["name"] for t in ran if t["status"] != "passed"))
             failed = [t["name"].split("::", 1)[-1] for t in ran if t["status"] != "passed"]
             penalty = sum(c.get("penalty", 0.0) for c in r.get("static_checks", []))
             lost = sum(t["max_points"] - t["points"] for t in ran) + penalty
@@ -501,10 +566,12 @@ def _jobs_for(course: Course, lab: Lab, timing: bool, reuse_reference: bool = Tr
             if not timing:
                 return Check(lab.id, name, True, "not checked: it loses only on timing, and timing is off")
             start = time.monotonic()
-            r = grade_variant(variant, True)
+            r = grade_variant(variant, True, required)
             kernels = ", ".join(f"{k['name']} {k['points']:g}/{k['max_points']:g}" + (f" ({k['ratio']:.2f}x)" if k.get("ratio") else "") for k in r["kernels"])
-            detail = f"{r['score']:g}/{lab.points:g}; kernels: {kernels or 'none ran'}"
-            return Check(lab.id, name, lab.points - r["score"] > 1e-9, detail, time.monotonic() - start)
+            failed = [t["name"] for t in r["tests"] if t["name"] in required and t["status"] != "passed"]
+            lost = sum(k["max_points"] - k["points"] for k in r["kernels"]) + sum(lab.tests[t] for t in failed)
+            detail = f"-{lost:g}/{lab.points:g}; kernels: {kernels or 'none ran'}" + (f"; fails {failed[:3]}" if failed else "")
+            return Check(lab.id, name, lost > 1e-9, detail, time.monotonic() - start)
 
         return run
 
@@ -519,13 +586,27 @@ def _jobs_for(course: Course, lab: Lab, timing: bool, reuse_reference: bool = Tr
         return Check(lab.id, "at least five known-wrong variants", ok, "; ".join([f"{n} variants", *problems]))
 
     timed = set(lab.timed_variants)
-    parallel: list[Callable[[], Check]] = [lambda: manifest_check(lab), lambda: api_check(lab), variant_count, lambda: _public_tests(lab), stub_check]
-    parallel += [variant_check(v) for v in lab.variants() if v.stem not in timed]
+    parallel: list[Callable[[], Check]] = [lambda: manifest_check(lab), lambda: api_check(lab), variant_count, lambda: _public_tests(lab), stub_check, reference_check]
+    untimed = [v for v in lab.variants() if v.stem not in timed]
+    remaining = [len(untimed)]
+    lock = threading.Lock()
+
+    def saving_catches(job: Callable[[], Check]) -> Callable[[], Check]:
+        def run() -> Check:
+            try:
+                return job()
+            finally:
+                with lock:
+                    remaining[0] -= 1
+                    if remaining[0] == 0:
+                        caught.save([v.stem for v in lab.variants()])
+
+        return run
+
+    parallel += [saving_catches(variant_check(v)) for v in untimed]
     alone: list[Callable[[], Check]] = []
     if lab.kernels and timing:
-        alone.append(reference_check(True))
-    else:
-        parallel.append(reference_check(False))
+        alone.append(reference_timing_check)
     # timing needs the machine to itself; without timing the check only says it was skipped
     (alone if timing else parallel).extend(timed_variant_check(v) for v in lab.variants() if v.stem in timed)
     return parallel, alone

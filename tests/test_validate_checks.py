@@ -6,6 +6,7 @@ errors, and only the command line turns them into one-line messages."""
 from __future__ import annotations
 
 import ast
+import json
 from pathlib import Path
 
 import pytest
@@ -263,6 +264,8 @@ def test_a_timed_variant_is_graded_with_timing_alone_and_must_lose_kernel_points
 
     def fake_grade(course, lab, folder, who, with_timing, select=(), first_failure=False):
         calls.append((who, with_timing))
+        if with_timing:  # a timing session runs only the tests the kernels require
+            assert set(select) == {t for k in lab.kernels for t in k.requires}, select
         tests = sum(lab.tests.values())
         if who == "stub":
             score, kernels = 0.0, []
@@ -284,6 +287,8 @@ def test_a_timed_variant_is_graded_with_timing_alone_and_must_lose_kernel_points
     assert ("matmul 0/2 (4.60x)" in out) if timing else ("not checked: it loses only on timing" in out)
     if timing:  # the timed gradings come last, one at a time, after the parallel ones
         assert calls[-2:] in ([("reference", True), ("variant-slow_matmul", True)], [("variant-slow_matmul", True), ("reference", True)])
+        assert ("reference", False) in calls  # the reference's tests, untimed, with the parallel gradings
+        assert "reference earns the kernels' points" in out and "-2/12; kernels: matmul 0/2 (4.60x)" in out
 
 
 def test_a_variant_caught_only_by_a_code_check_loses_points(toy_course, monkeypatch, markers_collected_once):
@@ -445,3 +450,44 @@ def test_a_variant_runs_only_the_tests_that_reach_its_change(toy_course):
     trace.import_time.append("toy.py:7:helper")  # called while importing: every test can see it
     path.write_text("def helper(x):\n    return x\n")
     assert sorted(validate.variant_tests(lab, path, trace)) == sorted(ids)
+
+
+def test_the_test_that_caught_a_variant_runs_first_next_time(toy_course, monkeypatch, markers_collected_once):
+    """validate records in reference/LAB/caught_by.json the hidden test that first failed on each
+    variant, and puts it first in that variant's selection next time: an ordering hint only."""
+    from autograder.mutation.core import Trace
+
+    lab = toy_course.lab(LAB)
+    ids = list(lab.tests)
+    everything = {t: [f"toy.py:{n}:f" for n in range(1, 200)] for t in ids}
+    trace = Trace(collected=ids, calls=everything, import_time=[], durations={t: 0.1 * i for i, t in enumerate(ids)}, seconds=0.0)
+    monkeypatch.setattr(validate, "changed_scopes", lambda lab, variant: {"toy.py:7:f"})
+    monkeypatch.setattr(validate._TraceOnce, "get", lambda self: trace)
+    catcher = ids[-1]
+    orders = []
+
+    def fake_grade(course, lab, folder, who, timing, select=(), first_failure=False):
+        report = fake_report(lab, "reference" if who.startswith("variant") else who)
+        if who.startswith("variant"):
+            orders.append(select)
+            for t in report["tests"]:  # every variant fails only the most expensive test
+                if t["name"] == catcher:
+                    t.update(status="failed", points=0.0)
+        return report
+
+    monkeypatch.setattr(validate, "_grade", fake_grade)
+    monkeypatch.setattr(validate, "_public_tests", lambda lab: validate.Check(lab.id, "public tests pass on the reference", True, "skipped"))
+    path = lab.reference_dir / validate.CAUGHT_BY_NAME
+    assert not path.exists()
+    assert validate.validate_labs(toy_course, [LAB], jobs=2, timing=False, console=Console(record=True, width=400))
+    assert orders and all(order[-1] == catcher for order in orders)  # cheapest first, the catcher last
+    stored = json.loads(path.read_text())["caught_by"]
+    assert stored == {v.stem: catcher for v in lab.variants()}
+    orders.clear()
+    written = path.stat().st_mtime_ns
+    assert validate.validate_labs(toy_course, [LAB], jobs=2, timing=False, console=Console(record=True, width=400))
+    assert orders and all(order[0] == catcher for order in orders)  # now first
+    assert path.stat().st_mtime_ns == written  # nothing new learnt: not rewritten
+    path.write_text("not json")  # a broken hint file is no hint, never an error
+    assert validate.validate_labs(toy_course, [LAB], jobs=1, timing=False, console=Console(record=True, width=400))
+    assert json.loads(path.read_text())["caught_by"] == stored
