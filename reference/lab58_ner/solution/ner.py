@@ -16,8 +16,13 @@ Conventions used everywhere in this module:
 * BIO (IOB2) tags are ``"O"``, ``"B-<label>"`` and ``"I-<label>"``; BILOU
   tags add ``"L-<label>"`` (last token) and ``"U-<label>"`` (a single-token
   entity). The label is everything after the first ``"-"`` (``"B-GPE-LOC"``
-  has the label ``"GPE-LOC"``); a tag with any other prefix or an empty
-  label is malformed.
+  has the label ``"GPE-LOC"``); a tag with any other prefix, any other
+  separator than ``"-"`` (``"B+PER"``) or an empty label is malformed;
+* sentences and corpora may be of any length (thousands of tokens or of
+  sentences);
+* the options after a bare ``*`` in a signature are keyword-only (passing
+  them by position raises TypeError); option strings (``scheme``,
+  ``average``) are compared by value, whatever ``str`` object holds them.
 """
 
 from __future__ import annotations
@@ -576,7 +581,8 @@ class PerceptronNER:
         """Train from scratch (a second ``fit`` forgets the first) and return ``self``.
 
         Args:
-            sentences: lists of tokens.
+            sentences: lists of tokens; a sentence may be empty (it teaches
+                nothing).
             tags: their BIO tags (IOB2), one list per sentence, same lengths.
 
         Raises:
