@@ -1,0 +1,13 @@
+"""from_gradio glues the text parts of a Gradio 6 message together without the newline."""
+# ruff: noqa: F821 (appended to chatbot.py, whose names it uses)
+
+
+def from_gradio(history, message, system_prompt=None):
+    messages = [{"role": "system", "content": system_prompt}] if system_prompt else []
+    for item in history:
+        content = item["content"]
+        if isinstance(content, list):
+            content = "".join(part["text"] for part in content if part.get("type") == "text")
+        messages.append({"role": item["role"], "content": content})
+    messages.append({"role": "user", "content": message})
+    return check_messages(messages)

@@ -1,0 +1,17 @@
+"""Trimming counts the conversation without the generation prompt, so the real prompt can overflow the budget."""
+# ruff: noqa: F821 (appended to chatbot.py, whose names it uses)
+
+
+def trim_to_budget(messages, tokenizer, max_tokens):
+    if max_tokens < 1:
+        raise ValueError("max_tokens must be at least 1")
+    checked = check_messages(messages)
+    if not checked or checked[-1]["role"] != "user":
+        raise ValueError("the conversation must end with a user message")
+    pinned = checked[:1] if checked[0]["role"] == "system" else []
+    body = checked[len(pinned):]
+    for start in range(0, len(body), 2):
+        kept = pinned + body[start:]
+        if count_tokens(kept, tokenizer, False) <= max_tokens:
+            return kept
+    raise ValueError("the system prompt and the last message alone exceed the budget")
