@@ -424,7 +424,8 @@ CAUGHT_BY_NAME = "caught_by.json"
 class CaughtBy:
     """``reference/LAB/caught_by.json``: for each known-wrong variant, the hidden
     test that first failed on it. validate tries that test first (most variants
-    then stop after one test) and rewrites the file when a catch changes."""
+    then stop after one test) and rewrites the file when it learns a catch for a
+    variant without a usable hint (new, or its test no longer selected)."""
 
     ABOUT = "autograder validate: the hidden test that first caught each known-wrong variant; tried first next time (an ordering hint, never a verdict)"
 
@@ -441,9 +442,14 @@ class CaughtBy:
     def get(self, variant: str) -> str | None:
         return self.known.get(variant)
 
-    def record(self, variant: str, test: str) -> None:
+    def record(self, variant: str, test: str, selected: tuple[str, ...] | None) -> None:
+        """Remember ``test`` as what caught ``variant``, unless its hint is still
+        one of the ``selected`` tests: a variant whose mistake shows only after
+        state builds up (a shared registry, a file appended to) passes whichever
+        test runs first, and rewriting its hint would change the file every run."""
         with self.lock:
-            self.seen[variant] = test
+            if selected is None or self.known.get(variant) not in selected:
+                self.seen[variant] = test
 
     def save(self, variants: list[str]) -> None:
         """Write the catches of the variants that exist, if they changed; a
@@ -544,7 +550,7 @@ def _jobs_for(course: Course, lab: Lab, timing: bool, reuse_reference: bool = Tr
             if select is not None:  # the report lists tests in collection order; they ran in select's
                 ran.sort(key=lambda t: select.index(t["name"]))
             if any(t["status"] != "passed" for t in ran):
-                caught.record(variant.stem, next(t["name"] for t in ran if t["status"] != "passed"))
+                caught.record(variant.stem, next(t["name"] for t in ran if t["status"] != "passed"), select)
             failed = [t["name"].split("::", 1)[-1] for t in ran if t["status"] != "passed"]
             penalty = sum(c.get("penalty", 0.0) for c in r.get("static_checks", []))
             lost = sum(t["max_points"] - t["points"] for t in ran) + penalty

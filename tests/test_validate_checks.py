@@ -488,6 +488,10 @@ def test_the_test_that_caught_a_variant_runs_first_next_time(toy_course, monkeyp
     assert validate.validate_labs(toy_course, [LAB], jobs=2, timing=False, console=Console(record=True, width=400))
     assert orders and all(order[0] == catcher for order in orders)  # now first
     assert path.stat().st_mtime_ns == written  # nothing new learnt: not rewritten
+    catcher = ids[0]  # caught elsewhere now (a mistake that shows after state builds up): a hint still selected stays
+    assert validate.validate_labs(toy_course, [LAB], jobs=2, timing=False, console=Console(record=True, width=400))
+    assert path.stat().st_mtime_ns == written
+    catcher = ids[-1]
     path.write_text("not json")  # a broken hint file is no hint, never an error
     assert validate.validate_labs(toy_course, [LAB], jobs=1, timing=False, console=Console(record=True, width=400))
     assert json.loads(path.read_text())["caught_by"] == stored
