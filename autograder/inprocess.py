@@ -152,6 +152,10 @@ class InProcessLab:
         """An ``httpx.Client`` that reaches the student's servers on 127.0.0.1 (see :func:`autograder.loopback.http_client`)."""
         return loopback.http_client(self.socket, base_url, **client_kwargs)
 
+    def gradio_client(self, src: str, **client_kwargs):  # noqa: ANN201 (gradio_client is an extra)
+        """A context manager giving a ``gradio_client.Client`` for the student's Gradio app at ``src`` on 127.0.0.1 (see :func:`autograder.loopback.gradio_client`)."""
+        return loopback.gradio_client(self.socket, src, **client_kwargs)
+
     def put_file(self, path: str | os.PathLike, name: str | None = None) -> str:
         return str(Path(path).resolve())
 

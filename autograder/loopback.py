@@ -15,18 +15,21 @@ the runner, where the student's code cannot tamper with it:
   socket, in a thread of the runner.
 - :func:`http_client` is an ``httpx.Client`` whose every connection is such a
   socket: the test drives the student's server with a real HTTP client.
+- :func:`gradio_client` is a ``gradio_client.Client`` whose requests go
+  through such a client: the test drives the student's Gradio app.
 
 In-process (students debugging, no worker) both are ordinary local sockets.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 
@@ -158,3 +161,75 @@ def http_client(new_socket: Callable[[], socket.socket], base_url: str = "", **c
     # is the same one with ours (the rest of the transport is unchanged).
     transport._pool = httpcore.ConnectionPool(network_backend=_Backend(), max_connections=100, max_keepalive_connections=20, keepalive_expiry=5.0)
     return httpx.Client(transport=transport, base_url=base_url, **client_kwargs)
+
+
+class _LoopbackHttpx:
+    """What ``gradio_client.client`` sees as its ``httpx`` module: the real one,
+    except that every request (``get``, ``post``, ``stream`` and new
+    ``Client``\\ s) goes out through :func:`http_client`'s sockets."""
+
+    _PER_CLIENT = ("verify", "trust_env", "proxy")  # client settings, not request ones
+
+    def __init__(self, new_socket: Callable[[], socket.socket], httpx: Any) -> None:
+        self._new_socket, self._httpx = new_socket, httpx
+        self._http = http_client(new_socket, timeout=60)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._httpx, name)
+
+    def _request_kwargs(self, kwargs: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in kwargs.items() if k not in self._PER_CLIENT}
+
+    def get(self, url: str, **kwargs: Any) -> Any:
+        return self._http.get(url, **self._request_kwargs(kwargs))
+
+    def post(self, url: str, **kwargs: Any) -> Any:
+        return self._http.post(url, **self._request_kwargs(kwargs))
+
+    def stream(self, method: str, url: str, **kwargs: Any) -> Any:
+        return self._http.stream(method, url, **self._request_kwargs(kwargs))
+
+    def Client(self, **kwargs: Any) -> Any:  # noqa: N802 - httpx's name
+        return http_client(self._new_socket, **self._request_kwargs(kwargs))
+
+    def close(self) -> None:
+        self._http.close()
+
+
+_gradio_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def gradio_client(new_socket: Callable[[], socket.socket], src: str, **client_kwargs: Any) -> Iterator[Any]:
+    """A ``gradio_client.Client`` for the Gradio app at ``src``
+    (``http://127.0.0.1:PORT/``) whose requests open on sockets from
+    ``new_socket()``, i.e. on the worker's loopback.
+
+    gradio_client calls ``httpx.get/post/stream`` as module functions, which
+    take no transport, so while the block runs ``gradio_client.client``'s
+    ``httpx`` is a stand-in that routes them (one such block at a time in a
+    process). Analytics are off (``GRADIO_ANALYTICS_ENABLED=False``, which the
+    Client's own flag does not fully stop); ``client_kwargs`` go to the Client
+    (``verbose=False`` and ``download_files=False`` unless given). Needs
+    gradio_client (the ``module11`` extra)."""
+    import gradio_client.client as gc
+
+    with _gradio_lock:
+        saved_httpx, saved_env = gc.httpx, os.environ.get("GRADIO_ANALYTICS_ENABLED")
+        os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+        shim = gc.httpx = _LoopbackHttpx(new_socket, saved_httpx)
+        client = None
+        try:
+            options = {"verbose": False, "download_files": False, "analytics_enabled": False, **client_kwargs}
+            client = gc.Client(src, **options)
+            yield client
+        finally:
+            if client is not None:
+                with contextlib.suppress(Exception):
+                    client.close()
+            gc.httpx = saved_httpx
+            shim.close()
+            if saved_env is None:
+                os.environ.pop("GRADIO_ANALYTICS_ENABLED", None)
+            else:
+                os.environ["GRADIO_ANALYTICS_ENABLED"] = saved_env

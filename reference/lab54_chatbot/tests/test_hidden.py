@@ -15,8 +15,8 @@ Oracles:
   the student's model (its ``state_dict`` read from the worker), cut at the
   first end-of-sequence, and the decoded prefixes giving the pieces;
 * the app: the student's ``ChatInterface`` launched in the worker on its own
-  127.0.0.1 and driven from here with ``gradio_client``, whose HTTP calls
-  are routed through ``lab.http_client`` (the worker's loopback); the
+  127.0.0.1 and driven from here with ``lab.gradio_client`` (a
+  gradio_client.Client whose requests open on the worker's loopback); the
   answers (streamed, and across a session's growing history) must be the
   oracle's.
 """
@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 
 import pytest
 import torch
@@ -573,69 +572,22 @@ def test_chatbot_bounds(lab, student_tok, oracle):
 # ---- the Gradio app, through gradio_client on the worker's loopback --------------------------------------------
 
 
-class _LoopbackHttpx:
-    """What gradio_client.client sees as ``httpx``: the real module, except that
-    every request goes out through ``lab.http_client`` (the worker's loopback)."""
-
-    _PER_CLIENT = ("verify", "trust_env", "proxy")
-
-    def __init__(self, lab, httpx):
-        self._lab, self._httpx = lab, httpx
-        self._http = lab.http_client(timeout=60)
-
-    def __getattr__(self, name):
-        return getattr(self._httpx, name)
-
-    def _kw(self, kwargs):
-        return {k: v for k, v in kwargs.items() if k not in self._PER_CLIENT}
-
-    def get(self, url, **kwargs):
-        return self._http.get(url, **self._kw(kwargs))
-
-    def post(self, url, **kwargs):
-        return self._http.post(url, **self._kw(kwargs))
-
-    def stream(self, method, url, **kwargs):
-        return self._http.stream(method, url, **self._kw(kwargs))
-
-    def Client(self, **kwargs):  # noqa: N802 - httpx's name
-        return self._lab.http_client(**self._kw(kwargs))
-
-    def close(self):
-        self._http.close()
-
-
 APP_SYSTEM = "you are a helpful bot"
 APP_NEW, APP_CONTEXT = 10, 70
 
 
 @pytest.fixture(scope="module")
 def app(lab, student_tok, oracle):
-    """The student's app launched in the worker, and a gradio_client.Client for it."""
-    import gradio_client.client as gc
-
+    """The student's app launched in the worker, and a gradio_client.Client for it (on the worker's loopback)."""
     bot = lab.ChatBot(oracle.handle, student_tok, APP_SYSTEM, APP_NEW, APP_CONTEXT)
     demo = lab.build_app(bot, "Lab bot")
     demo.launch(server_name="127.0.0.1", prevent_thread_lock=True, quiet=True, share=False)
-    port = demo.server_port
-    saved_httpx, saved_env = gc.httpx, os.environ.get("GRADIO_ANALYTICS_ENABLED")
-    os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
-    shim = gc.httpx = _LoopbackHttpx(lab, saved_httpx)
-    client = None
     try:
-        client = gc.Client(f"http://127.0.0.1:{port}/", verbose=False, download_files=False, analytics_enabled=False)
-        yield client
+        with lab.gradio_client(f"http://127.0.0.1:{demo.server_port}/") as client:
+            yield client
     finally:
-        if client is not None:
-            client.close()
         with contextlib.suppress(Exception):
             demo.close()
-        gc.httpx = saved_httpx
-        shim.close()
-        if saved_env is None:
-            os.environ.pop("GRADIO_ANALYTICS_ENABLED", None)
-        else:
-            os.environ["GRADIO_ANALYTICS_ENABLED"] = saved_env
 
 
 @pytest.mark.points(3)
