@@ -549,9 +549,10 @@ def _jobs_for(course: Course, lab: Lab, timing: bool, reuse_reference: bool = Tr
             ran = [t for t in chosen if t.get("kind") != "not run"]
             if select is not None:  # the report lists tests in collection order; they ran in select's
                 ran.sort(key=lambda t: select.index(t["name"]))
-            if any(t["status"] != "passed" for t in ran):
-                caught.record(variant.stem, next(t["name"] for t in ran if t["status"] != "passed"), select)
-            failed = [t["name"].split("::", 1)[-1] for t in ran if t["status"] != "passed"]
+            failing = [t["name"] for t in ran if t["status"] != "passed"]
+            if failing:
+                caught.record(variant.stem, failing[0], select)
+            failed = [name.split("::", 1)[-1] for name in failing]
             penalty = sum(c.get("penalty", 0.0) for c in r.get("static_checks", []))
             lost = sum(t["max_points"] - t["points"] for t in ran) + penalty
             if full or not failed:

@@ -56,6 +56,7 @@ class _Definitions:
 
     functions: dict[str, str] = field(default_factory=dict)  # name -> scope
     classes: dict[str, dict[str, str]] = field(default_factory=dict)  # class -> method -> scope
+    class_shells: dict[str, str] = field(default_factory=dict)  # class -> its :func:`_class_shell`
     others: set[str] = field(default_factory=set)  # constants, imports: rebinding one may change anything
     imports: set[str] = field(default_factory=set)  # the import clauses, as text: repeating one changes nothing
 
@@ -83,6 +84,7 @@ def _definitions(file: str, source: str) -> _Definitions:
             out.functions[node.name] = _scope(file, node)
         elif isinstance(node, ast.ClassDef):
             out.classes[node.name] = {n.name: _scope(file, n) for n in node.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+            out.class_shells[node.name] = _class_shell(node)
         else:
             out.others.update(_bound_names(node))
             if isinstance(node, (ast.Import, ast.ImportFrom)):
@@ -108,14 +110,13 @@ def changed_scopes(lab: Lab, variant: Path) -> set[str] | None:
             return False
         return True  # a new name: nothing of the reference uses it
 
-    reference_classes = {n.name: n for n in ast.parse((lab.solution_dir / target).read_text(encoding="utf-8")).body if isinstance(n, ast.ClassDef)}
     for node in ast.parse(variant.read_text(encoding="utf-8")).body:
         if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
             continue  # the docstring
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             if node.decorator_list and isinstance(node, ast.ClassDef):
                 return EVERY_TEST
-            if isinstance(node, ast.ClassDef) and node.name in reference_classes and _class_shell(node) != _class_shell(reference_classes[node.name]):
+            if isinstance(node, ast.ClassDef) and node.name in ref.class_shells and _class_shell(node) != ref.class_shells[node.name]:
                 return EVERY_TEST  # bases or class-level fields changed (a pydantic bound): no method scope bounds that
             if not rebind(node.name):
                 return EVERY_TEST
